@@ -1,0 +1,46 @@
+"""Pydantic models of every input file, and the loaded Repository. No I/O here."""
+
+from statusgen.model.audience import Audience, Branding, Selection
+from statusgen.model.catalogue import AlertMapping, Catalogue, Component, Group, Probe
+from statusgen.model.incident import Incident, IncidentFront, MaintenanceFront, Update, Window
+from statusgen.model.repository import Repository
+from statusgen.model.site import AlertPolicy, Site, UptimePolicy, Weights
+from statusgen.model.status import (
+    ComponentStatus,
+    Impact,
+    IncidentStatus,
+    MaintenanceStatus,
+    UpdateStatus,
+    status_label,
+    worst,
+)
+from statusgen.model.statuslog import LogEntry
+
+__all__ = [
+    "AlertMapping",
+    "AlertPolicy",
+    "Audience",
+    "Branding",
+    "Catalogue",
+    "Component",
+    "ComponentStatus",
+    "Group",
+    "Impact",
+    "Incident",
+    "IncidentFront",
+    "IncidentStatus",
+    "LogEntry",
+    "MaintenanceFront",
+    "MaintenanceStatus",
+    "Probe",
+    "Repository",
+    "Selection",
+    "Site",
+    "Update",
+    "UpdateStatus",
+    "UptimePolicy",
+    "Weights",
+    "Window",
+    "status_label",
+    "worst",
+]

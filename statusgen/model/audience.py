@@ -1,0 +1,53 @@
+"""``site-config/audiences/<id>.yaml``: one static site each; the file name is the audience id."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from statusgen.model.base import Model
+from statusgen.timeparse import is_valid_zone
+
+
+class Selection(Model):
+    """Which components the audience sees: ids, ``group:<id>``, ``tag:<tag>`` or ``*``."""
+
+    include: list[str] = ["*"]
+    exclude: list[str] = []
+
+
+class Branding(Model):
+    logo: str | None = None
+    accent: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$|^#[0-9a-fA-F]{3}$")
+    favicon: str | None = None
+    css: str | None = None
+    """Extra stylesheet, appended to the theme's."""
+
+
+class Audience(Model):
+    title: str = Field(min_length=1)
+    base_url: str
+    theme: str = "default"
+    access: Literal["public", "private"] = "public"
+    description: str | None = None
+    components: Selection = Selection()
+    internal_notes: bool = False
+    show_drafts: bool = False
+    hide_blips_under_minutes: float = Field(0, ge=0)
+    branding: Branding = Branding()
+    timezone: str | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"expected an absolute URL such as https://status.example.com/, found {value!r}")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None and not is_valid_zone(value):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as America/New_York")
+        return value

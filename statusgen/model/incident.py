@@ -1,0 +1,132 @@
+"""``incidents/**/<id>.md``: incidents and maintenance, front matter plus update headings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from pydantic import model_validator
+
+from statusgen.model.base import UTC as _UTC
+from statusgen.model.base import Instant, Model
+from statusgen.model.status import (
+    ComponentStatus,
+    Impact,
+    IncidentStatus,
+    MaintenanceStatus,
+    UpdateStatus,
+)
+
+
+class Window(Model):
+    start: Instant
+    end: Instant
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.end <= self.start:
+            raise ValueError(
+                f"the window ends ({self.end:%Y-%m-%d %H:%M %Z}) before it starts "
+                f"({self.start:%Y-%m-%d %H:%M %Z}); write an end after the start"
+            )
+        return self
+
+
+class IncidentFront(Model):
+    """Front matter of an incident file."""
+
+    type: Literal["incident"] = "incident"
+    title: str
+    impact: Impact = Impact.NONE
+    components: dict[str, ComponentStatus] = {}
+    """Affected component id → its status while the incident is open."""
+    audiences: list[str] | None = None
+    """Audiences that see the incident even without a visible affected component."""
+    draft: bool = False
+    next_update: Instant | None = None
+    postmortem: str | None = None
+    started: Instant | None = None
+
+
+class MaintenanceFront(Model):
+    """Front matter of a maintenance file (``type: maintenance``)."""
+
+    type: Literal["maintenance"]
+    title: str
+    window: Window
+    components: list[str] = []
+    impact: Impact = Impact.NONE
+    audiences: list[str] | None = None
+    draft: bool = False
+
+
+@dataclass(frozen=True)
+class Update:
+    """One level-2 heading of an incident file and the Markdown under it."""
+
+    at: datetime
+    status: UpdateStatus
+    internal: bool
+    body: str
+    line: int
+    """1-based line of the heading in its file."""
+
+    @property
+    def anchor(self) -> str:
+        """Stable fragment id; the loader refuses two updates of one incident at the same time."""
+        return "update-" + self.at.astimezone(_UTC).strftime("%Y%m%dt%H%M%Sz")
+
+
+@dataclass(frozen=True)
+class Incident:
+    """A loaded incident or maintenance: front matter, updates (oldest first) and where it lives."""
+
+    id: str
+    path: str
+    """Repository-relative POSIX path of the file."""
+    front: IncidentFront | MaintenanceFront
+    updates: tuple[Update, ...]
+
+    @property
+    def is_maintenance(self) -> bool:
+        return isinstance(self.front, MaintenanceFront)
+
+    @property
+    def title(self) -> str:
+        return self.front.title
+
+    @property
+    def draft(self) -> bool:
+        return self.front.draft
+
+    @property
+    def affected(self) -> dict[str, ComponentStatus]:
+        """Component id → the status it has while this incident is open or this maintenance runs."""
+        if isinstance(self.front, MaintenanceFront):
+            return dict.fromkeys(self.front.components, ComponentStatus.UNDER_MAINTENANCE)
+        return dict(self.front.components)
+
+    @property
+    def started(self) -> datetime:
+        """Window start for maintenance; otherwise ``started:`` or the earliest update."""
+        front = self.front
+        if isinstance(front, MaintenanceFront):
+            return front.window.start
+        if front.started is not None:
+            return front.started
+        return self.updates[0].at if self.updates else datetime.max.replace(tzinfo=_UTC)
+
+    @property
+    def resolved_at(self) -> datetime | None:
+        """First Resolved update (incidents) or the window's end, moved by Completed/Cancelled."""
+        if isinstance(self.front, MaintenanceFront):
+            closing = (MaintenanceStatus.COMPLETED, MaintenanceStatus.CANCELLED)
+            early = next((u.at for u in self.updates if u.status in closing), None)
+            return min(early, self.front.window.end) if early else self.front.window.end
+        return next((u.at for u in self.updates if u.status is IncidentStatus.RESOLVED), None)
+
+    def is_open(self, now: datetime) -> bool:
+        """Whether the incident affects its components at ``now``."""
+        end = self.resolved_at
+        return self.started <= now and (end is None or now < end)

@@ -1,0 +1,68 @@
+"""``site-config/site.yaml``: the organisation-wide settings."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator
+
+from statusgen.model.base import Model
+from statusgen.model.status import ComponentStatus
+from statusgen.timeparse import is_valid_zone
+
+
+class Weights(Model):
+    """How much of a second in each status counts as downtime (Statuspage: 1.0 / 0.3 / 0.0)."""
+
+    major_outage: float = Field(1.0, ge=0, le=1)
+    partial_outage: float = Field(0.3, ge=0, le=1)
+    degraded_performance: float = Field(0.0, ge=0, le=1)
+
+    def of(self, status: ComponentStatus) -> float:
+        return float(getattr(self, status.value, 0.0))
+
+
+class UptimePolicy(Model):
+    days: int = Field(90, ge=1, le=366)
+    """Number of daily bars shown."""
+    weights: Weights = Weights()
+    maintenance_is_downtime: bool = False
+    """Count maintenance as downtime instead of leaving it out of the measured time."""
+
+
+DEFAULT_SEVERITIES: dict[str, ComponentStatus] = {
+    "critical": ComponentStatus.MAJOR_OUTAGE,
+    "error": ComponentStatus.PARTIAL_OUTAGE,
+    "page": ComponentStatus.PARTIAL_OUTAGE,
+    "warning": ComponentStatus.DEGRADED_PERFORMANCE,
+}
+
+
+class AlertPolicy(Model):
+    """How Alertmanager alerts map to component statuses."""
+
+    severity_label: str = "severity"
+    severities: dict[str, ComponentStatus] = Field(default_factory=lambda: dict(DEFAULT_SEVERITIES))
+    default: ComponentStatus = ComponentStatus.PARTIAL_OUTAGE
+    """Status for a firing alert whose severity is not in ``severities``."""
+
+
+class Site(Model):
+    name: str = Field(min_length=1)
+    timezone: str = "UTC"
+    """IANA zone: the display default and the zone for times written without one."""
+    uptime: UptimePolicy = UptimePolicy()
+    alerts: AlertPolicy = AlertPolicy()
+    auto_incident: bool = False
+    """Open a draft incident when a monitor sees a component leave operational."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if not is_valid_zone(value):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/Berlin")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)

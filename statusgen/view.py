@@ -1,0 +1,159 @@
+"""AudienceView: what one audience may see, under its names; built only by ``viewbuilder``.
+
+Renderers receive an :class:`AudienceView` and nothing else, so a renderer cannot leak what the view
+left out: internal-only components, ``[internal]`` updates, drafts, blips, other audiences' names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from statusgen.model import Branding, ComponentStatus, Impact, UpdateStatus
+
+Indicator = Literal["none", "minor", "major", "critical", "maintenance"]
+
+
+@dataclass(frozen=True)
+class DayBar:
+    """One day of a 90-day bar, in the audience's timezone."""
+
+    day: date
+    uptime: float | None
+    """Percent, truncated to two decimals; None when the day has no data (before ``since``, future)."""
+    downtime_s: float
+    """Weighted downtime W in seconds."""
+    maintenance_s: float
+    colour: str
+    """CSS colour of the bar, from W (grey without data, its own colour for maintenance-only days)."""
+    incidents: tuple[str, ...]
+    """Titles of the visible incidents and maintenance that touched this day."""
+
+
+@dataclass(frozen=True)
+class UptimeSeries:
+    days: tuple[DayBar, ...]
+    """Oldest first; exactly ``uptime.days`` entries."""
+    percent: float | None
+    """Uptime over the shown days, truncated to two decimals; None without any data."""
+
+
+@dataclass(frozen=True)
+class ComponentView:
+    id: str
+    name: str
+    """Display name for this audience."""
+    description: str | None
+    group_id: str | None
+    status: ComponentStatus
+    uptime: UptimeSeries
+    position: int
+    """1-based position in the catalogue among its siblings."""
+    since: date | None
+    only_show_if_degraded: bool
+    incident_ids: tuple[str, ...]
+    """Visible incidents and maintenance that affect it, newest first."""
+
+
+@dataclass(frozen=True)
+class GroupView:
+    id: str
+    name: str
+    description: str | None
+    status: ComponentStatus
+    """Worst of its visible members."""
+    uptime: UptimeSeries
+    """Daily W is the mean of its visible members' W."""
+    components: tuple[ComponentView, ...]
+    position: int
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    at: datetime
+    """In the audience's timezone."""
+    status: UpdateStatus
+    label: str
+    """Heading form of the status: "Identified", "In progress"."""
+    internal: bool
+    html: str
+    """Sanitised HTML of the update's Markdown."""
+    text: str
+    """Plain text of the update (for JSON, iCal, feed summaries)."""
+    anchor: str
+    """Stable fragment id on the incident page."""
+    author: str | None
+    """Who wrote it, from git history; only in audiences with internal notes."""
+
+
+@dataclass(frozen=True)
+class AffectedComponent:
+    id: str
+    name: str
+    status: ComponentStatus
+    """The status the incident gives it while open (under_maintenance for maintenance)."""
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    id: str
+    kind: Literal["incident", "maintenance"]
+    title: str
+    impact: Impact
+    draft: bool
+    status: UpdateStatus
+    """Current state: the latest visible update's status; for maintenance, from the clock too."""
+    started: datetime
+    resolved_at: datetime | None
+    """End of an incident (first Resolved) or of a maintenance window; None while open."""
+    updated_at: datetime
+    next_update: datetime | None
+    postmortem: str | None
+    window_start: datetime | None
+    window_end: datetime | None
+    components: tuple[AffectedComponent, ...]
+    """Visible affected components only."""
+    updates: tuple[UpdateView, ...]
+    """Visible updates, newest first."""
+    is_open: bool
+    """Unresolved incident, or maintenance that is scheduled or in progress."""
+
+    @property
+    def path(self) -> str:
+        """Site-relative URL path of its page."""
+        return f"incidents/{self.id}/"
+
+
+@dataclass(frozen=True)
+class Overall:
+    indicator: Indicator
+    description: str
+    """Statuspage's wording: "All Systems Operational", "Partial System Outage", …"""
+
+
+@dataclass(frozen=True)
+class AudienceView:
+    id: str
+    site_name: str
+    title: str
+    description: str | None
+    base_url: str
+    """Absolute, ends with "/"."""
+    theme: str
+    access: Literal["public", "private"]
+    timezone: str
+    branding: Branding
+    internal_notes: bool
+    now: datetime
+    """The build's clock, in the audience's timezone."""
+    overall: Overall
+    layout: tuple[GroupView | ComponentView, ...]
+    """Top level of the page in catalogue order: groups, and components without a group."""
+    components: tuple[ComponentView, ...]
+    """Every visible component, in catalogue order."""
+    incidents: tuple[IncidentView, ...]
+    """Visible incidents (not maintenance), newest first by start."""
+    maintenances: tuple[IncidentView, ...]
+    """Visible maintenance, newest first by window start."""
+    uptime_days: int
