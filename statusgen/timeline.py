@@ -1,0 +1,137 @@
+"""Resolve: a component's status over time, from its status log, incidents and maintenance.
+
+Every source becomes half-open intervals ``[start, end)`` of one status; at each instant the worst
+status of all sources wins (DESIGN §3). Times are normalised to UTC on the way in: Python compares
+and subtracts two datetimes of the *same* zone by wall clock, which is wrong across a DST change.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+
+from statusgen.model import ComponentStatus, Incident, LogEntry, worst
+
+OPERATIONAL = ComponentStatus.OPERATIONAL
+
+
+@dataclass(frozen=True)
+class Interval:
+    """``status`` held during ``[start, end)``; both aware datetimes."""
+
+    start: datetime
+    end: datetime
+    status: ComponentStatus
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def log_intervals(
+    entries: Sequence[LogEntry], now: datetime, hide_under: timedelta = timedelta(0)
+) -> list[Interval]:
+    """Non-operational intervals of a status log, up to ``now``.
+
+    Each entry holds until the next one; the last holds until ``now``; entries at or after ``now``
+    are ignored, and the component is operational before its first entry. A run of consecutive
+    non-operational entries shorter than ``hide_under`` in total is a blip and is dropped. A run that
+    is still going counts up to ``now``, so it appears once it has lasted ``hide_under``.
+
+    :param entries: transitions, oldest first (entries at the same instant: the later one wins).
+    :param now: the build's clock.
+    :param hide_under: shortest outage this audience is shown.
+    :returns: sorted, non-overlapping intervals of the non-operational statuses, in UTC.
+    """
+    now = _utc(now)
+    # Sort on time only, stably: of two entries at one instant the later written wins.
+    steps = sorted(((_utc(e.at), e.status) for e in entries if _utc(e.at) < now), key=lambda s: s[0])
+    bounded = pairwise([*steps, (now, OPERATIONAL)])
+    pieces = [Interval(at, end, status) for (at, status), (end, _) in bounded if at < end]
+    kept: list[Interval] = []
+    run: list[Interval] = []
+    for piece in [*pieces, Interval(now, now, OPERATIONAL)]:
+        if piece.status is not OPERATIONAL:
+            run.append(piece)
+            continue
+        if run and run[-1].end - run[0].start >= hide_under:
+            kept.extend(run)
+        run = []
+    return _merged(kept)
+
+
+def _merged(intervals: Iterable[Interval]) -> list[Interval]:
+    """Join touching intervals of the same status; drop operational ones."""
+    out: list[Interval] = []
+    for piece in intervals:
+        if piece.status is OPERATIONAL or piece.start >= piece.end:
+            continue
+        if out and out[-1].end == piece.start and out[-1].status is piece.status:
+            out[-1] = Interval(out[-1].start, piece.end, piece.status)
+        else:
+            out.append(piece)
+    return out
+
+
+def _incident_intervals(component_id: str, incidents: Iterable[Incident], now: datetime) -> list[Interval]:
+    """While open (incidents) or running (maintenance), an incident gives the component its status."""
+    out = []
+    for incident in incidents:
+        status = incident.affected.get(component_id)
+        if status is None:
+            continue
+        resolved = incident.resolved_at
+        start, end = _utc(incident.started), min(_utc(resolved) if resolved else now, now)
+        if start < end:
+            out.append(Interval(start, end, status))
+    return out
+
+
+def _worst_wins(intervals: Sequence[Interval]) -> list[Interval]:
+    """Flatten possibly overlapping intervals: at each instant the worst covering status."""
+    changes: dict[datetime, Counter[ComponentStatus]] = {}
+    for piece in intervals:
+        changes.setdefault(piece.start, Counter())[piece.status] += 1
+        changes.setdefault(piece.end, Counter())[piece.status] -= 1
+    active: Counter[ComponentStatus] = Counter()
+    flat: list[Interval] = []
+    previous: datetime | None = None
+    for moment in sorted(changes):
+        if previous is not None:
+            flat.append(Interval(previous, moment, worst([s for s, n in active.items() if n > 0])))
+        active.update(changes[moment])
+        previous = moment
+    return _merged(flat)
+
+
+def component_timeline(
+    component_id: str,
+    log: Sequence[LogEntry],
+    incidents: Iterable[Incident],
+    now: datetime,
+    hide_under: timedelta = timedelta(0),
+) -> tuple[Interval, ...]:
+    """A component's non-operational intervals up to ``now``: the worst of every source at each instant.
+
+    Sources: its status log (blips under ``hide_under`` hidden), every incident that names it for the
+    time it was open (``[started, resolved_at or now)``), and maintenance that names it during its
+    window (``under_maintenance``). Pass only the incidents the audience may see.
+
+    :returns: sorted, non-overlapping intervals in UTC, touching ones of equal status merged, none
+        operational, none ending after ``now``.
+    """
+    now = _utc(now)
+    sources = [*log_intervals(log, now, hide_under), *_incident_intervals(component_id, incidents, now)]
+    return tuple(_worst_wins(sources))
+
+
+def status_at(timeline: Sequence[Interval], moment: datetime) -> ComponentStatus:
+    """The status at ``moment`` in a sorted, non-overlapping timeline; operational where none covers it."""
+    index = bisect_right(timeline, moment, key=lambda piece: piece.start) - 1
+    if index >= 0 and moment < timeline[index].end:
+        return timeline[index].status
+    return OPERATIONAL

@@ -1,0 +1,257 @@
+"""Measure: per-day weighted downtime and Statuspage's uptime percentage, in an audience's zone.
+
+A day is a local calendar day, from one local midnight to the next, so DST days last 23 or 25 hours.
+Weighted downtime W = Σ seconds × weight(status). Uptime = 100 × (1 − ΣW / Σ measured seconds),
+truncated to two decimals. Sums are exact (integer microseconds and :class:`~fractions.Fraction`)
+so that a true 99.97 never shows as 99.96 through float error.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from fractions import Fraction
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from statusgen.model import ComponentStatus, UptimePolicy
+from statusgen.timeline import Interval
+from statusgen.view import DayBar, UptimeSeries
+
+GREEN = "#3ba55c"
+"""A day without weighted downtime."""
+YELLOW = "#f0c419"
+ORANGE = "#e67e22"
+RED = "#d9363e"
+GREY = "#c3c7cd"
+"""A day without data: before ``since`` or in the future."""
+BLUE = "#3d7fd9"
+"""A day with maintenance and no downtime."""
+YELLOW_AT_S = 20 * 60
+ORANGE_AT_S = 33 * 60
+RED_AT_S = 60 * 60
+
+_MICRO = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class DayMeasure:
+    """One local day of one component (or group)."""
+
+    day: date
+    downtime_s: float
+    """Weighted downtime W, seconds."""
+    measured_s: float
+    """The denominator: seconds with data, less maintenance unless maintenance counts as downtime."""
+    maintenance_s: float
+    has_data: bool
+    """False for days wholly before ``since`` or after ``now``."""
+
+
+def day_start(day: date, tz: ZoneInfo) -> datetime:
+    """The instant (UTC) local ``day`` begins in ``tz``: its midnight.
+
+    Where a DST jump starts at midnight (Havana, Santiago, Beirut) midnight does not exist; zoneinfo
+    reads it with the offset before the jump, which lands exactly on the jump, where the day begins.
+    """
+    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
+
+
+def touched_days(start: datetime, end: datetime, tz: ZoneInfo) -> tuple[date, ...]:
+    """The local days in ``tz`` that ``[start, end)`` overlaps (a bar's "incidents that day")."""
+    if end <= start:
+        return ()
+    first, last = start.astimezone(tz).date(), (end - _MICRO).astimezone(tz).date()
+    return tuple(first + timedelta(days=n) for n in range((last - first).days + 1))
+
+
+def _micros(span: timedelta) -> int:
+    return span // _MICRO
+
+
+def _seconds(micros: int | Fraction) -> float:
+    return float(Fraction(micros) / 1_000_000)
+
+
+def _exact(value: float) -> Fraction:
+    """A float as the short decimal it prints as (1080.0, 2332.8), not its binary expansion."""
+    return Fraction(repr(value))
+
+
+@dataclass
+class _Tally:
+    """Running sums of one day, in microseconds (W weighted, hence a Fraction)."""
+
+    lo: datetime
+    hi: datetime
+    weighted: Fraction = Fraction(0)
+    maintenance: int = 0
+
+
+def _tallies(days: Sequence[date], tz: ZoneInfo, now: datetime, since: date | None) -> list[_Tally | None]:
+    """Each day's window with data, ``[local midnight, next local midnight)`` clipped to since and now."""
+    floor = day_start(since, tz) if since else None
+    tallies: list[_Tally | None] = []
+    for day in days:
+        lo, hi = day_start(day, tz), min(day_start(day + timedelta(days=1), tz), now)
+        lo = max(lo, floor) if floor else lo
+        tallies.append(_Tally(lo, hi) if lo < hi else None)
+    return tallies
+
+
+def daily_measures(
+    timeline: Sequence[Interval],
+    *,
+    today: date,
+    days: int,
+    tz: ZoneInfo,
+    now: datetime,
+    since: date | None,
+    policy: UptimePolicy,
+) -> tuple[DayMeasure, ...]:
+    """Per-day weighted downtime of one component over ``days`` local days ending with ``today``.
+
+    Time before ``since`` (a local date) and after ``now`` has no data and is left out of the
+    denominator: today counts up to ``now``, a day wholly outside has ``has_data`` False.
+    Maintenance seconds are not downtime and leave the denominator; with
+    ``policy.maintenance_is_downtime`` they stay in it and count with weight 1.0, like a major outage.
+
+    :param timeline: sorted, non-overlapping intervals (:func:`statusgen.timeline.component_timeline`).
+    :returns: one measure per day, oldest first.
+    """
+    now = now.astimezone(UTC)
+    dates = [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
+    tallies = _tallies(dates, tz, now, since)
+    windows = [t for t in tallies if t is not None]
+    starts = [t.lo for t in windows]
+    weights = {status: _exact(policy.weights.of(status)) for status in ComponentStatus}
+    for piece in timeline:
+        start, end = piece.start.astimezone(UTC), piece.end.astimezone(UTC)
+        for tally in windows[max(bisect_right(starts, start) - 1, 0) :]:
+            if tally.lo >= end:
+                break
+            overlap = _micros(min(end, tally.hi) - max(start, tally.lo))
+            if overlap <= 0:
+                continue
+            if piece.status is ComponentStatus.UNDER_MAINTENANCE:
+                tally.maintenance += overlap
+            else:
+                tally.weighted += overlap * weights[piece.status]
+    return tuple(_measure(day, tally, policy) for day, tally in zip(dates, tallies, strict=True))
+
+
+def _measure(day: date, tally: _Tally | None, policy: UptimePolicy) -> DayMeasure:
+    if tally is None:
+        return DayMeasure(day, 0.0, 0.0, 0.0, has_data=False)
+    span = _micros(tally.hi - tally.lo)
+    if policy.maintenance_is_downtime:
+        weighted, measured = tally.weighted + tally.maintenance, span
+    else:
+        weighted, measured = tally.weighted, span - tally.maintenance
+    return DayMeasure(day, _seconds(weighted), _seconds(measured), _seconds(tally.maintenance), has_data=True)
+
+
+def group_measures(members: Sequence[Sequence[DayMeasure]]) -> tuple[DayMeasure, ...]:
+    """A group's days: the mean W, measured and maintenance time of the members with data that day.
+
+    :param members: each member's measures, all over the same days.
+    """
+    out = []
+    for same_day in zip(*members, strict=True):
+        present = [m for m in same_day if m.has_data]
+        if not present:
+            out.append(DayMeasure(same_day[0].day, 0.0, 0.0, 0.0, has_data=False))
+            continue
+        out.append(
+            DayMeasure(
+                same_day[0].day,
+                _mean([m.downtime_s for m in present]),
+                _mean([m.measured_s for m in present]),
+                _mean([m.maintenance_s for m in present]),
+                has_data=True,
+            )
+        )
+    return tuple(out)
+
+
+def _mean(values: list[float]) -> float:
+    return float(sum(map(_exact, values), Fraction(0)) / len(values))
+
+
+def uptime_percent(measures: Sequence[DayMeasure]) -> float | None:
+    """100 × (1 − ΣW / Σmeasured), truncated to two decimals; None when nothing was measured.
+
+    Truncation means any W > 0 shows at most 99.99, never 100.00.
+    """
+    measured = sum((_exact(m.measured_s) for m in measures), Fraction(0))
+    if measured <= 0:
+        return None
+    weighted = sum((_exact(m.downtime_s) for m in measures), Fraction(0))
+    hundredths = math.floor(10_000 * (1 - weighted / measured))
+    return hundredths / 100
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def _mix(low: str, high: str, share: float) -> str:
+    """``share`` of the way from ``low`` to ``high`` in RGB."""
+    channels = (round(a + (b - a) * share) for a, b in zip(_rgb(low), _rgb(high), strict=True))
+    return "#" + "".join(f"{c:02x}" for c in channels)
+
+
+FIRST_DOWNTIME = _mix(GREEN, YELLOW, 0.5)
+"""The colour of the smallest W > 0: half-way from green to yellow."""
+_STOPS = ((0, FIRST_DOWNTIME), (YELLOW_AT_S, YELLOW), (ORANGE_AT_S, ORANGE), (RED_AT_S, RED))
+
+
+def bar_colour(measure: DayMeasure) -> str:
+    """The day's bar colour, ``#rrggbb``, from its weighted downtime W.
+
+    Grey without data; blue for maintenance without downtime; green for W = 0; for W > 0 from
+    half-way between green and yellow, through yellow at 20 min and orange at 33 min, to red from
+    60 min, linear in between.
+    """
+    weighted = measure.downtime_s
+    if not measure.has_data:
+        return GREY
+    if weighted <= 0:
+        return BLUE if measure.maintenance_s > 0 else GREEN
+    for (low_s, low), (high_s, high) in pairwise(_STOPS):
+        if weighted < high_s:
+            return _mix(low, high, (weighted - low_s) / (high_s - low_s))
+    return RED
+
+
+def uptime_series(
+    measures: Sequence[DayMeasure], titles_by_day: Mapping[date, tuple[str, ...]]
+) -> UptimeSeries:
+    """The bars of one component or group, and its uptime over all shown days.
+
+    A day with data but no measured time (all of it maintenance) shows 100 %: nothing was down.
+
+    :param titles_by_day: local day → titles of the incidents and maintenance that touched it.
+    """
+    bars = tuple(
+        DayBar(
+            day=m.day,
+            uptime=_day_uptime(m),
+            downtime_s=m.downtime_s,
+            maintenance_s=m.maintenance_s,
+            colour=bar_colour(m),
+            incidents=titles_by_day.get(m.day, ()),
+        )
+        for m in measures
+    )
+    return UptimeSeries(days=bars, percent=uptime_percent(measures))
+
+
+def _day_uptime(measure: DayMeasure) -> float | None:
+    if not measure.has_data:
+        return None
+    percent = uptime_percent([measure])
+    return 100.0 if percent is None else percent
