@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -94,6 +97,389 @@ def build(root: Path, out: Path, audiences: tuple[str, ...], now: str | None) ->
 
     for site in build_sites(root, out, resolve_now(now), audiences):
         click.echo(f"{out / site.audience}/: {site.files} files, {site.bytes / 1024:.0f} KiB")
+
+
+SUMMARY_OPTION = click.option(
+    "--summary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also write the change lines to FILE, for a commit message. "
+    "When nothing changed the file is removed, so its existence means: commit.",
+)
+
+
+@cli.command()
+@ROOT_OPTION
+@click.argument("component")
+@click.argument("status")
+@click.option("--at", metavar="TIME", help="When it was seen (without a zone: site.yaml's). Default: now.")
+@click.option("--source", metavar="NAME", help="Who saw it, e.g. probe, pingdom, deploy-script.")
+@click.option("--note", metavar="TEXT", help="Why, in a few words, e.g. 'HTTP 503'.")
+@SUMMARY_OPTION
+def record(
+    root: Path,
+    component: str,
+    status: str,
+    at: str | None,
+    source: str | None,
+    note: str | None,
+    summary: Path | None,
+) -> None:
+    """Record that COMPONENT is in STATUS, from any script or by hand.
+
+    STATUS is operational, degraded_performance, partial_outage, major_outage or
+    under_maintenance. A line is added to status-log/COMPONENT.yaml only when the status differs
+    from the one in force at that time, so repeating an observation changes nothing. A component
+    with auto_incident gets a draft incident in incidents/auto/ when it leaves operational.
+
+    \b
+    Examples:
+      statusgen record payment-api-eu major_outage --source pingdom --note "HTTP 503"
+      statusgen record payment-api-eu operational --at "2026-11-20 14:31 UTC"
+    """
+    from statusgen.monitor import record_status
+
+    report = record_status(root, component, status, at=at, source=source, note=note, summary=summary)
+    click.echo(report.text())
+
+
+@cli.group()
+def ingest() -> None:
+    """Record what an external monitoring system reports."""
+
+
+@ingest.command()
+@ROOT_OPTION
+@click.option("--url", metavar="URL", help="Alertmanager's address, e.g. http://alertmanager:9093.")
+@click.option(
+    "--file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Read the alerts from FILE (JSON as /api/v2/alerts answers) instead of --url.",
+)
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds to wait."
+)
+@SUMMARY_OPTION
+def alertmanager(
+    root: Path, url: str | None, file: Path | None, timeout: float, summary: Path | None
+) -> None:
+    """Record component statuses from Alertmanager's firing alerts.
+
+    Reads the active, unsilenced, uninhibited alerts (API v2), matches them to components by each
+    component's alerts: {match: …, match_re: …} labels, maps their severity label through
+    site.yaml's alerts table, and records the worst status per component; components with an
+    alerts matcher and no firing alert become operational. If Alertmanager cannot be reached or
+    answers something unreadable, nothing is recorded and the exit status is 1.
+
+    \b
+    Examples:
+      statusgen ingest alertmanager --url http://alertmanager:9093 --summary msg.txt
+      statusgen ingest alertmanager --file alerts.json
+    """
+    from statusgen.ingest import ingest_alertmanager
+
+    click.echo(ingest_alertmanager(root, url=url, file=file, summary=summary, timeout_s=timeout).text())
+
+
+@cli.command()
+@ROOT_OPTION
+@click.option(
+    "--component", "components", multiple=True, metavar="ID", help="Probe only this component (repeatable)."
+)
+@SUMMARY_OPTION
+def probe(root: Path, components: tuple[str, ...], summary: Path | None) -> None:
+    """Run the HTTP(S) checks declared as probe: in components.yaml and record the results.
+
+    Checks run concurrently. A check that fails after its retries records major_outage (with a
+    note such as "HTTP 503" or "timed out after 10 s"); one slower than degraded_over_ms records
+    degraded_performance.
+
+    \b
+    Examples:
+      statusgen probe --summary msg.txt
+      statusgen probe --component payment-api-eu --component checkout
+    """
+    from statusgen.probe import probe_components
+
+    click.echo(probe_components(root, components, summary).text())
+
+
+def _interactive() -> bool:
+    """Whether a person can answer prompts: stdin is a terminal and this is not CI."""
+    return sys.stdin.isatty() and not os.environ.get("CI")
+
+
+class PromptInTerminal(click.Option):
+    """A required option that is asked for when missing at a terminal and reported missing elsewhere."""
+
+    def prompt_for_value(self, ctx: click.Context) -> Any:
+        if not _interactive():
+            raise click.MissingParameter(ctx=ctx, param=self)
+        if self.multiple:
+            answer = click.prompt(f"{self.prompt} (comma-separated)")
+            return self.process_value(ctx, [part.strip() for part in answer.split(",") if part.strip()])
+        return super().prompt_for_value(ctx)
+
+
+AT_OPTION = click.option(
+    "--at", metavar="TIME", help="Time of the update (without a zone: site.yaml's). Default: now."
+)
+MESSAGE_HELP = "Markdown shown under the update. Default: Statuspage's wording for the status."
+
+
+@cli.group()
+def new() -> None:
+    """Create an incident or a maintenance file under incidents/<year>/."""
+
+
+@new.command("incident")
+@ROOT_OPTION
+@click.argument("title")
+@click.option(
+    "--component",
+    "components",
+    cls=PromptInTerminal,
+    multiple=True,
+    required=True,
+    prompt="Affected components, as ID or ID=STATUS",
+    metavar="ID[=STATUS]",
+    help="An affected component and its status while open (default partial_outage). Repeatable.",
+)
+@click.option(
+    "--impact",
+    cls=PromptInTerminal,
+    required=True,
+    prompt="Impact",
+    type=click.Choice(["none", "minor", "major", "critical"], case_sensitive=False),
+    help="How bad it is for users.",
+)
+@click.option("--message", metavar="TEXT", help=MESSAGE_HELP)
+@click.option(
+    "--audience", "audiences", multiple=True, metavar="ID", help="Show it to this audience (repeatable)."
+)
+@click.option("--internal-note", metavar="TEXT", help="Also add an [internal] update with TEXT.")
+@AT_OPTION
+def new_incident(
+    root: Path,
+    title: str,
+    components: tuple[str, ...],
+    impact: str,
+    message: str | None,
+    audiences: tuple[str, ...],
+    internal_note: str | None,
+    at: str | None,
+) -> None:
+    """Open an incident: write incidents/<YYYY>/<date>-<slug>.md with an Investigating update.
+
+    Prints the file's path. In a terminal, missing options are asked for; in CI they are errors.
+
+    \b
+    Examples:
+      statusgen new incident "Elevated payment failures" --component payment-api-eu=major_outage \\
+          --component checkout=degraded_performance --impact major
+      statusgen new incident "Slow dashboard" --component merchant-dashboard --impact minor \\
+          --message "Pages load slowly; we are investigating." --internal-note "db-eu-2 CPU at 100 %"
+    """
+    from statusgen.authoring import new_incident as write
+
+    path = write(
+        root,
+        title,
+        components,
+        impact,
+        message=message,
+        audiences=audiences,
+        internal_note=internal_note,
+        at=at,
+    )
+    click.echo(path)
+
+
+@new.command("maintenance")
+@ROOT_OPTION
+@click.argument("title")
+@click.option(
+    "--component",
+    "components",
+    cls=PromptInTerminal,
+    multiple=True,
+    required=True,
+    prompt="Components under maintenance",
+    metavar="ID",
+    help="A component under maintenance during the window. Repeatable.",
+)
+@click.option(
+    "--start", cls=PromptInTerminal, required=True, prompt="Start", metavar="TIME", help="Window start."
+)
+@click.option("--end", cls=PromptInTerminal, required=True, prompt="End", metavar="TIME", help="Window end.")
+@click.option("--message", metavar="TEXT", help=MESSAGE_HELP)
+@click.option(
+    "--audience", "audiences", multiple=True, metavar="ID", help="Show it to this audience (repeatable)."
+)
+@AT_OPTION
+def new_maintenance(
+    root: Path,
+    title: str,
+    components: tuple[str, ...],
+    start: str,
+    end: str,
+    message: str | None,
+    audiences: tuple[str, ...],
+    at: str | None,
+) -> None:
+    """Schedule maintenance: write a maintenance file with its window and a Scheduled update.
+
+    Times without a zone are read in site.yaml's timezone. The pages show it as scheduled before
+    the window, in progress during it and completed after it.
+
+    \b
+    Example:
+      statusgen new maintenance "Database upgrade" --component db-eu \\
+          --start "2026-12-01 02:00" --end "2026-12-01 04:00"
+    """
+    from statusgen.authoring import new_maintenance as write
+
+    click.echo(write(root, title, components, start, end, message=message, audiences=audiences, at=at))
+
+
+@cli.command()
+@ROOT_OPTION
+@click.argument("incident_id", metavar="ID")
+@click.option(
+    "--status",
+    cls=PromptInTerminal,
+    required=True,
+    prompt="Status",
+    metavar="STATUS",
+    help="Investigating, Identified, Monitoring, Resolved, Postmortem (maintenance: Scheduled, "
+    "In progress, Verifying, Completed, Cancelled).",
+)
+@click.option(
+    "--message", cls=PromptInTerminal, required=True, prompt="Message", metavar="TEXT", help="Markdown."
+)
+@click.option("--internal", is_flag=True, help="Show this update only to audiences with internal_notes.")
+@click.option(
+    "--next-update",
+    metavar="TIME",
+    help="Promise the next update by TIME (shown on the page). Without it an earlier promise is removed.",
+)
+@AT_OPTION
+def update(
+    root: Path,
+    incident_id: str,
+    status: str,
+    message: str,
+    internal: bool,
+    next_update: str | None,
+    at: str | None,
+) -> None:
+    """Add an update to incident ID (its file name without .md), newest first.
+
+    Only the new update's lines and the next_update: line change; every other byte of the file
+    stays as it was.
+
+    \b
+    Examples:
+      statusgen update 2026-11-20-elevated-payment-failures --status identified \\
+          --message "A database pool was exhausted; we are adding capacity." \\
+          --next-update "2026-11-20 15:30 UTC"
+      statusgen update 2026-11-20-elevated-payment-failures --status monitoring --message "Fixed." --internal
+    """
+    from statusgen.authoring import add_update
+
+    path = add_update(root, incident_id, status, message, internal=internal, next_update=next_update, at=at)
+    click.echo(path)
+
+
+@cli.command()
+@ROOT_OPTION
+@click.argument("incident_id", metavar="ID")
+@click.option("--message", metavar="TEXT", help=MESSAGE_HELP)
+@AT_OPTION
+def resolve(root: Path, incident_id: str, message: str | None, at: str | None) -> None:
+    """Resolve incident ID (maintenance: mark it completed) and drop its next_update promise.
+
+    \b
+    Examples:
+      statusgen resolve 2026-11-20-elevated-payment-failures
+      statusgen resolve 2026-11-20-elevated-payment-failures --message "Payments are processing normally."
+    """
+    from statusgen.authoring import resolve as write
+
+    click.echo(write(root, incident_id, message=message, at=at))
+
+
+@cli.command()
+@ROOT_OPTION
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Other machines can reach the site only if you change it.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port.")
+@click.option(
+    "--audience", "audiences", multiple=True, metavar="ID", help="Serve only this audience (repeatable)."
+)
+@NOW_OPTION
+def serve(root: Path, host: str, port: int, audiences: tuple[str, ...], now: str | None) -> None:
+    """Preview every audience's site, rebuilt and reloaded in the browser as you edit.
+
+    Serves http://HOST:PORT/ with one link per audience. The site is built in memory; a file with
+    an error keeps the last good site on screen with the error (file:line) at the top of every page.
+
+    \b
+    Examples:
+      statusgen serve
+      statusgen serve --audience public --port 8001
+    """
+    from statusgen.serve import serve as run
+
+    run(root, host=host, port=port, audiences=audiences, now=now)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Create a new status repository in DIRECTORY (which must be empty or absent).
+
+    It holds a public and an internal audience, one component group, an example incident, the
+    JSON Schemas, the GitHub Actions workflows (validate, deploy, monitor) and CODEOWNERS.
+
+    \b
+    Example:
+      statusgen init my-status && cd my-status && statusgen serve
+    """
+    from statusgen.scaffold import NEXT_STEPS, init_repository
+
+    files = init_repository(directory)
+    click.echo(f"Created {directory}/ with {len(files)} files.")
+    click.echo(NEXT_STEPS.format(directory=directory))
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+    help="Folder that receives the *.schema.json files.",
+)
+def schema(out: Path) -> None:
+    """Write JSON Schemas of site.yaml, components.yaml, audience files and incident front matter.
+
+    Editors with the YAML language server use them when a file starts with a line such as
+    '# yaml-language-server: $schema=../schemas/site.schema.json'.
+
+    \b
+    Example:
+      statusgen schema --out schemas
+    """
+    from statusgen.schema import write_schemas
+
+    for path in write_schemas(out):
+        click.echo(path)
 
 
 def main() -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from statusgen.model.base import Id, Model
 
@@ -36,6 +37,12 @@ class Probe(Model):
             raise ValueError(f"expected an http:// or https:// URL, found {value!r}")
         return value
 
+    @model_validator(mode="after")
+    def _body_to_search(self) -> Probe:
+        if self.method == "HEAD" and self.contains is not None:
+            raise ValueError("a HEAD answer has no body to search; use method: GET or remove contains")
+        return self
+
     @property
     def expected_statuses(self) -> tuple[int, ...]:
         return (self.expect_status,) if isinstance(self.expect_status, int) else tuple(self.expect_status)
@@ -46,6 +53,19 @@ class AlertMapping(Model):
 
     match: dict[str, str] = {}
     match_re: dict[str, str] = {}
+
+    @field_validator("match_re")
+    @classmethod
+    def _patterns(cls, value: dict[str, str]) -> dict[str, str]:
+        for label, pattern in value.items():
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(
+                    f"the pattern for label '{label}' is not a regular expression ({error}); "
+                    "escape special characters such as . or ( with a backslash"
+                ) from None
+        return value
 
 
 class Component(Model):

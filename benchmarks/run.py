@@ -1,0 +1,224 @@
+"""Build generated repositories of several sizes and print a Markdown table of speed, memory and weight.
+
+Example::
+
+    python benchmarks/run.py                      # every default size, 3 builds each
+    python benchmarks/run.py --sizes 20x100x3 --runs 1
+
+Each size is COMPONENTSxINCIDENTSxAUDIENCES with ``--years`` of status-log. For each size the script
+generates a repository (``generate.py``, fixed seed), runs ``python -m statusgen build`` in a fresh
+child process ``--runs`` times into a fresh folder each time, and reports the median wall time and
+the child's peak RSS (``os.wait4``), the output's file count and bytes, and the public ``index.html``
+raw and gzipped. It then times the rebuild after a one-incident edit the way the dev server does it
+(see :func:`edit_rebuild_seconds`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from generate import Spec, build_time, generate, stamp
+
+DEFAULT_SIZES = "20x100x3,50x1000x3,100x5000x5,200x5000x5,200x10000x5"
+EDITS = 3
+
+
+@dataclass(frozen=True)
+class Result:
+    spec: Spec
+    input_files: int
+    log_lines: int
+    times: list[float]
+    peak_rss_kib: int
+    output_files: int
+    output_bytes: int
+    index_bytes: int
+    index_gzip_bytes: int
+    edit_seconds: float
+
+
+def parse_size(text: str, years: int, seed: int) -> Spec:
+    """``200x10000x5`` → 200 components, 10 000 incidents, 5 audiences."""
+    try:
+        components, incidents, audiences = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        message = f"--sizes: cannot read {text!r}; write COMPONENTSxINCIDENTSxAUDIENCES, e.g. 200x10000x5"
+        raise SystemExit(message) from None
+    return Spec(components, incidents, audiences, years, seed)
+
+
+def timed_build(root: Path, out: Path, now: datetime) -> tuple[float, int]:
+    """Run one full build in a fresh interpreter: (wall seconds, peak RSS in KiB)."""
+    command = [sys.executable, "-m", "statusgen", "build", "--root", str(root), "--out", str(out)]
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        child = subprocess.Popen([*command, "--now", stamp(now)], stdout=subprocess.DEVNULL, stderr=errors)
+        # wait4 gives this child's own rusage; RUSAGE_CHILDREN would be the maximum over every child.
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode:
+            errors.seek(0)
+            raise SystemExit(f"build of {root} failed:\n{errors.read().decode(errors='replace')}")
+    return elapsed, usage.ru_maxrss
+
+
+def tree_size(folder: Path) -> tuple[int, int]:
+    """(file count, total bytes) under ``folder``."""
+    sizes = [p.stat().st_size for p in folder.rglob("*") if p.is_file()]
+    return len(sizes), sum(sizes)
+
+
+def edit_one_incident(root: Path) -> Callable[[int], None]:
+    """A function that adds a sentence to one incident's newest update (the first in its file)."""
+    target = sorted((root / "incidents").rglob("*.md"))[0]
+
+    def edit(n: int) -> None:
+        with target.open("a", encoding="utf-8") as file:
+            file.write(f"Clarified wording, revision {n}.\n")
+
+    return edit
+
+
+def edit_rebuild_seconds(root: Path, now: datetime) -> float:
+    """Median time to rebuild every audience after a one-incident edit, as ``serve`` does.
+
+    ``serve`` keeps one process: the first build warms imports and template caches, then each edit
+    reloads the repository and renders every site in memory again. This measures that loop:
+    ``load_repository`` + ``render_site`` per audience (writing the files is left out).
+    """
+    from statusgen.build import render_site
+    from statusgen.load import load_repository
+
+    def rebuild() -> None:
+        repo = load_repository(root, now=now)
+        for audience_id in repo.audiences:
+            render_site(repo, audience_id, now)
+
+    rebuild()
+    edit = edit_one_incident(root)
+    times = []
+    for n in range(EDITS):
+        edit(n)
+        start = time.perf_counter()
+        rebuild()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure(spec: Spec, work: Path, runs: int) -> Result:
+    """Generate ``spec`` under ``work``, build it ``runs`` times, then time an edit's rebuild."""
+    root = work / "repo"
+    input_files = generate(spec, root)
+    log_lines = sum(p.read_bytes().count(b"\n- ") + 1 for p in (root / "status-log").glob("*.yaml"))
+    now = build_time(spec.end)
+    times, peaks = [], []
+    for run in range(runs):
+        out = work / f"out-{run}"
+        elapsed, peak = timed_build(root, out, now)
+        times.append(elapsed)
+        peaks.append(peak)
+        if run < runs - 1:
+            shutil.rmtree(out)
+    output_files, output_bytes = tree_size(out)
+    index = (out / "public" / "index.html").read_bytes()
+    return Result(
+        spec=spec,
+        input_files=input_files,
+        log_lines=log_lines,
+        times=times,
+        peak_rss_kib=max(peaks),
+        output_files=output_files,
+        output_bytes=output_bytes,
+        index_bytes=len(index),
+        index_gzip_bytes=len(gzip.compress(index, compresslevel=6, mtime=0)),
+        edit_seconds=edit_rebuild_seconds(root, now),
+    )
+
+
+HEADER = (
+    "| components × incidents × audiences | input files | status-log lines | full build, median (min–max) "
+    "| peak RSS | output files | output size | public index.html | gzipped | one-incident edit rebuild |\n"
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+)
+
+
+def table_row(r: Result) -> str:
+    s = r.spec
+    return (
+        f"| {s.components} × {s.incidents:,} × {s.audiences} | {r.input_files:,} | {r.log_lines:,} "
+        f"| {statistics.median(r.times):.2f} s ({min(r.times):.2f}–{max(r.times):.2f}) "
+        f"| {r.peak_rss_kib / 1024:.0f} MB | {r.output_files:,} | {r.output_bytes / 2**20:.1f} MiB "
+        f"| {r.index_bytes / 1024:.1f} KiB | {r.index_gzip_bytes / 1024:.1f} KiB | {r.edit_seconds:.2f} s |"
+    )
+
+
+def scaling_lines(results: list[Result]) -> Iterator[str]:
+    """Time ratio for every pair of sizes that differ only by doubling the incidents."""
+    for small in results:
+        for big in results:
+            s, b = small.spec, big.spec
+            if (s.components, s.audiences) == (b.components, b.audiences) and b.incidents == 2 * s.incidents:
+                ratio = statistics.median(big.times) / statistics.median(small.times)
+                yield (
+                    f"Doubling incidents {s.incidents:,} → {b.incidents:,} at {s.components} components: "
+                    f"× {ratio:.2f} build time (target ≤ 2.2)."
+                )
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes",
+        default=DEFAULT_SIZES,
+        help=f"comma-separated COMPONENTSxINCIDENTSxAUDIENCES ({DEFAULT_SIZES})",
+    )
+    parser.add_argument("--runs", type=int, default=3, help="full builds per size; the median is shown (3)")
+    parser.add_argument("--years", type=int, default=2, help="years of history and status-log (2)")
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (1)")
+    parser.add_argument(
+        "--workdir", type=Path, help="keep the repositories and sites here (default: a temp dir)"
+    )
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    specs = [parse_size(text, args.years, args.seed) for text in args.sizes.split(",")]
+    base = args.workdir or Path(tempfile.mkdtemp(prefix="statusgen-bench-"))
+    results = []
+    try:
+        for spec in specs:
+            work = base / f"{spec.components}x{spec.incidents}x{spec.audiences}"
+            shutil.rmtree(work, ignore_errors=True)
+            results.append(measure(spec, work, args.runs))
+            print(
+                f"measured {spec.components}x{spec.incidents}x{spec.audiences}", file=sys.stderr, flush=True
+            )
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(base, ignore_errors=True)
+    print(HEADER)
+    for result in results:
+        print(table_row(result))
+    for line in scaling_lines(results):
+        print(f"\n{line}")
+
+
+if __name__ == "__main__":
+    main()

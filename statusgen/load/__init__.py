@@ -1,0 +1,5 @@
+"""The only code that reads input files: YAML and Markdown with positions, every problem located."""
+
+from statusgen.load.repository import load_repository
+
+__all__ = ["load_repository"]

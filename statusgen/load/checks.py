@@ -1,0 +1,207 @@
+"""Cross-file checks: references between files, duplicate ids, file names, status-log order."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from statusgen.errors import Problem
+from statusgen.load.files import Located
+from statusgen.load.parsed import Parsed
+from statusgen.load.problems import did_you_mean
+from statusgen.load.yamlpos import PositionTree
+from statusgen.model import Catalogue, Component, Group, Incident, MaintenanceFront
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Known:
+    """The ids other files may refer to; ``None`` when the file defining them is too broken to tell."""
+
+    components: tuple[str, ...] | None
+    groups: tuple[str, ...] | None
+    tags: tuple[str, ...] | None
+    audiences: tuple[str, ...]
+
+
+def cross_file_problems(parsed: Parsed) -> list[Problem]:
+    """Every problem that needs more than one file to see."""
+    known = known_ids(parsed)
+    problems = list(_file_names(parsed))
+    if parsed.catalogue is not None:
+        problems += _catalogue(parsed.catalogue, known)
+    for audience in parsed.audiences.values():
+        for part in ("include", "exclude"):
+            entries = getattr(audience.value.components, part)
+            problems += _selection(audience.path, audience.tree, ("components", part), entries, known)
+    for incident in parsed.incidents:
+        problems += _incident(incident, known)
+    problems += _duplicate_incidents(parsed.incident_paths)
+    problems += _status_logs(parsed, known)
+    return problems
+
+
+def known_ids(parsed: Parsed) -> Known:
+    """Ids from the validated catalogue, else whatever ids a broken components.yaml still shows."""
+    audiences = parsed.audience_ids
+    if parsed.catalogue is not None:
+        catalogue = parsed.catalogue.value
+        return Known(
+            tuple(c.id for c in catalogue.components),
+            tuple(g.id for g in catalogue.groups),
+            tuple(sorted({t for c in catalogue.components for t in c.tags})),
+            audiences,
+        )
+    raw = parsed.raw_catalogue()
+    components = _raw_items(raw.get("components"))
+    tags = None if components is None else tuple(sorted(_raw_tags(components)))
+    return Known(_raw_ids(components), _raw_ids(_raw_items(raw.get("groups"))), tags, audiences)
+
+
+def _raw_items(value: Any) -> list[dict[Any, Any]] | None:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else None
+
+
+def _raw_ids(items: list[dict[Any, Any]] | None) -> tuple[str, ...] | None:
+    return None if items is None else tuple(i["id"] for i in items if isinstance(i.get("id"), str))
+
+
+def _raw_tags(items: list[dict[Any, Any]]) -> set[str]:
+    return {t for i in items if isinstance(i.get("tags"), list) for t in i["tags"] if isinstance(t, str)}
+
+
+def _at(path: str, tree: PositionTree, loc: Sequence[Any], message: str, *, at_key: bool = False) -> Problem:
+    position = tree.lookup(loc, at_key=at_key)
+    return Problem(path, position.line, position.col, message)
+
+
+def _file_names(parsed: Parsed) -> Iterator[Problem]:
+    paths = [*(f"site-config/audiences/{a}.yaml" for a in parsed.audience_ids), *parsed.incident_paths]
+    for path in [*paths, *parsed.status_log_paths.values()]:
+        stem = PurePosixPath(path).stem
+        if not _ID.match(stem):
+            yield Problem(
+                path,
+                1,
+                1,
+                f"the file name '{stem}' is used in URLs and must be an id of lower-case letters, "
+                "digits, '-' and '_'; rename the file",
+            )
+
+
+def _catalogue(located: Located[Catalogue], known: Known) -> Iterator[Problem]:
+    path, tree, catalogue = located.path, located.tree, located.value
+    kinds: tuple[tuple[str, Sequence[Group | Component]], ...] = (
+        ("group", catalogue.groups),
+        ("component", catalogue.components),
+    )
+    for kind, items in kinds:
+        first_index: dict[str, int] = {}
+        for index, item in enumerate(items):
+            loc = (f"{kind}s", index)
+            if item.id in first_index:
+                line = tree.lookup((f"{kind}s", first_index[item.id], "id")).line
+                yield _at(
+                    path,
+                    tree,
+                    (*loc, "id"),
+                    f"duplicate {kind} id '{item.id}' (first defined on line {line})",
+                )
+            first_index.setdefault(item.id, index)
+            yield from _names(path, tree, loc, item.names, known)
+    for index, component in enumerate(catalogue.components):
+        if component.group is not None and known.groups is not None and component.group not in known.groups:
+            message = f"unknown group '{component.group}'" + did_you_mean(component.group, known.groups)
+            yield _at(path, tree, ("components", index, "group"), message)
+
+
+def _names(
+    path: str, tree: PositionTree, loc: tuple[Any, ...], names: dict[str, str], known: Known
+) -> Iterator[Problem]:
+    for audience in names:
+        if audience not in known.audiences:
+            message = f"unknown audience '{audience}'" + did_you_mean(
+                audience, known.audiences, listing="audiences"
+            )
+            yield _at(path, tree, (*loc, "names", audience), message, at_key=True)
+
+
+def _selection(
+    path: str, tree: PositionTree, loc: tuple[str, str], entries: list[str], known: Known
+) -> Iterator[Problem]:
+    for index, entry in enumerate(entries):
+        message = _selection_problem(entry, known)
+        if message:
+            yield _at(path, tree, (*loc, index), message)
+
+
+def _selection_problem(entry: str, known: Known) -> str | None:
+    """Why a selection entry (id, ``group:x``, ``tag:y``, ``*``) matches nothing known, if it does not."""
+    if entry == "*":
+        return None
+    prefix, separator, name = entry.partition(":")
+    if not separator:
+        prefix, name = "", entry
+    if prefix == "group" and known.groups is not None and name not in known.groups:
+        return f"unknown group '{name}'" + _prefixed(did_you_mean(name, known.groups), prefix)
+    if prefix == "tag" and known.tags is not None and name not in known.tags:
+        return f"no component has the tag '{name}'" + _prefixed(did_you_mean(name, known.tags), prefix)
+    if prefix not in ("", "group", "tag"):
+        return f"unknown selection '{entry}'; write a component id, group:<id>, tag:<tag> or *"
+    if not prefix and known.components is not None and name not in known.components:
+        return f"unknown component '{name}'" + did_you_mean(name, known.components)
+    return None
+
+
+def _prefixed(suggestion: str, prefix: str) -> str:
+    return suggestion.replace("'", f"'{prefix}:", 1) if suggestion else ""
+
+
+def _incident(located: Located[Incident], known: Known) -> Iterator[Problem]:
+    path, tree, front = located.path, located.tree, located.value.front
+    if known.components is not None:
+        is_list = isinstance(front, MaintenanceFront)
+        for index, component in enumerate(front.components):
+            if component not in known.components:
+                message = f"unknown component '{component}'" + did_you_mean(component, known.components)
+                loc = ("components", index if is_list else component)
+                yield _at(path, tree, loc, message, at_key=not is_list)
+    for index, audience in enumerate(front.audiences or ()):
+        if audience not in known.audiences:
+            message = f"unknown audience '{audience}'" + did_you_mean(
+                audience, known.audiences, listing="audiences"
+            )
+            yield _at(path, tree, ("audiences", index), message)
+
+
+def _duplicate_incidents(paths: Iterable[str]) -> Iterator[Problem]:
+    by_stem: dict[str, list[str]] = {}
+    for path in paths:
+        by_stem.setdefault(PurePosixPath(path).stem, []).append(path)
+    for stem, same in by_stem.items():
+        for path in same if len(same) > 1 else ():
+            others = ", ".join(p for p in same if p != path)
+            yield Problem(
+                path, 1, 1, f"the incident id '{stem}' is also used by {others}; rename one of the files"
+            )
+
+
+def _status_logs(parsed: Parsed, known: Known) -> Iterator[Problem]:
+    if known.components is not None:
+        for component, path in parsed.status_log_paths.items():
+            if component not in known.components:
+                message = f"unknown component '{component}' (a status-log file is named after its component)"
+                yield Problem(path, 1, 1, message + did_you_mean(component, known.components))
+    for log in parsed.status_logs.values():
+        for index in range(1, len(log.value)):
+            before, entry = log.value[index - 1], log.value[index]
+            if entry.at < before.at:
+                line = log.tree.lookup((index - 1,)).line
+                message = (
+                    f"entry is earlier than the one before it (line {line}); keep entries sorted oldest first"
+                )
+                yield _at(log.path, log.tree, (index,), message)

@@ -1,0 +1,75 @@
+"""Reading one input file: text, YAML with positions, validation against its model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from statusgen.errors import Problem
+from statusgen.load.problems import validate_located
+from statusgen.load.yamlpos import PositionTree, YamlSyntaxError, load_yaml
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Located(Generic[T]):
+    """A validated value with the file it came from and the positions of its parts."""
+
+    path: str
+    tree: PositionTree
+    value: T
+
+
+@dataclass(frozen=True)
+class Raw:
+    """A parsed but not yet validated YAML document."""
+
+    path: str
+    data: Any
+    tree: PositionTree
+
+
+def read_text(root: Path, path: str, problems: list[Problem]) -> str | None:
+    """The file's text, or ``None`` after adding a problem when it cannot be read as UTF-8."""
+    try:
+        content = (root / path).read_bytes()
+    except OSError as error:
+        problems.append(Problem(path, 1, 1, f"cannot read the file: {error.strerror or error}"))
+        return None
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = content[: error.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        message = f"the file is not UTF-8 text (byte 0x{content[error.start]:02x}); save it as UTF-8"
+        problems.append(Problem(path, line, col, message))
+        return None
+
+
+def parse_yaml(text: str, path: str, problems: list[Problem], first_line: int = 1) -> Raw | None:
+    """The YAML document in ``text``, or ``None`` after adding a problem for a syntax error."""
+    try:
+        data, tree = load_yaml(text, first_line)
+    except YamlSyntaxError as error:
+        problems.append(Problem(path, error.position.line, error.position.col, error.message))
+        return None
+    return Raw(path, data, tree)
+
+
+def read_yaml(root: Path, path: str, problems: list[Problem]) -> Raw | None:
+    """Read and parse a YAML file; problems are added for unreadable files and syntax errors."""
+    text = read_text(root, path, problems)
+    return None if text is None else parse_yaml(text, path, problems)
+
+
+def validate(
+    target: Any, raw: Raw, problems: list[Problem], context: dict[str, Any], empty: Any
+) -> Located[Any] | None:
+    """Validate ``raw`` as ``target``; an empty document counts as ``empty`` (``{}`` or ``[]``)."""
+    data = empty if raw.data is None else raw.data
+    value, found = validate_located(target, data, raw.tree, raw.path, context)
+    problems.extend(found)
+    return None if found else Located(raw.path, raw.tree, value)

@@ -1,0 +1,173 @@
+"""Incident Markdown: the front matter split and the update headings, with their file line numbers."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from datetime import UTC, tzinfo
+from enum import StrEnum
+
+from statusgen.errors import Problem
+from statusgen.load.problems import did_you_mean
+from statusgen.model import IncidentStatus, MaintenanceStatus, Update, UpdateStatus, status_label
+from statusgen.timeparse import TimeFormatError, parse_time
+
+HEADING_EXAMPLE = "## 2026-11-20 14:10 UTC — Investigating"
+
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_HEADING = re.compile(r"^ {0,3}##(?:\s|$)")
+_UPDATE = re.compile(
+    r"^ {0,3}##\s+(?P<time>\S.*?)\s+[—–-]\s+(?P<status>\S.*?)(?:\s+(?P<internal>\[internal\]))?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A Markdown file cut in two: the front matter text and the body lines."""
+
+    front: str
+    front_line: int
+    """File line of the front matter's first line."""
+    body: list[str]
+    body_line: int
+    """File line of the body's first line."""
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as YAML counts them (``\\r\\n``, ``\\r``, ``\\n``, NEL, LS, PS), so line numbers agree."""
+    lines = _LINE_BREAK.split(text)
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+def split_front_matter(text: str, path: str) -> Document | Problem:
+    """Cut ``text`` at the ``---`` lines that enclose its front matter, or say what is missing."""
+    lines = split_lines(text)
+    if not lines or lines[0].strip() != "---":
+        return Problem(
+            path,
+            1,
+            1,
+            "missing front matter: start the file with a line '---', the keys (title: …), then '---'",
+        )
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), None)
+    if end is None:
+        return Problem(path, 1, 1, "the front matter is not closed: add a line '---' after its last key")
+    return Document("\n".join(lines[1:end]), 2, lines[end + 1 :], end + 2)
+
+
+def parse_updates(
+    document: Document, path: str, statuses: type[StrEnum], zone: tzinfo
+) -> tuple[list[Update], list[Problem]]:
+    """The update headings of the body and the Markdown under each, oldest first.
+
+    :param statuses: ``IncidentStatus`` or ``MaintenanceStatus``: the words this file may use.
+    :param zone: the zone for heading times written without one.
+    """
+    problems: list[Problem] = []
+    sections = _sections(document, path, problems)
+    updates: list[Update] = []
+    for line_no, heading, body in sections:
+        update = _update(heading, line_no, "\n".join(body).strip("\n"), path, statuses, zone, problems)
+        if update is not None:
+            updates.append(update)
+    updates.sort(key=lambda u: (u.at, u.line))
+    for earlier, later in itertools.pairwise(updates):
+        if earlier.anchor == later.anchor:
+            first, second = sorted((earlier.line, later.line))
+            moment = later.at.astimezone(UTC)
+            problems.append(
+                Problem(
+                    path,
+                    second,
+                    1,
+                    f"two updates at {moment:%Y-%m-%d %H:%M %Z} (lines {first} and {second}); "
+                    "give each update its own time",
+                )
+            )
+    return updates, problems
+
+
+def _sections(document: Document, path: str, problems: list[Problem]) -> list[tuple[int, str, list[str]]]:
+    """(heading line, heading text, body lines) per level-2 heading outside code blocks."""
+    sections: list[tuple[int, str, list[str]]] = []
+    fence: str | None = None
+    stray_text_reported = False
+    for offset, line in enumerate(document.body):
+        line_no = document.body_line + offset
+        fence_match = _FENCE.match(line)
+        if fence_match and (fence is None or fence_match[1] == fence):
+            fence = fence_match[1] if fence is None else None
+        if fence is None and _HEADING.match(line):
+            sections.append((line_no, line, []))
+        elif sections:
+            sections[-1][2].append(line)
+        elif line.strip() and not stray_text_reported:
+            stray_text_reported = True
+            message = (
+                f"text before the first update; start each update with a heading such as '{HEADING_EXAMPLE}'"
+            )
+            problems.append(Problem(path, line_no, 1, message))
+    return sections
+
+
+def _update(
+    heading: str,
+    line_no: int,
+    body: str,
+    path: str,
+    statuses: type[StrEnum],
+    zone: tzinfo,
+    problems: list[Problem],
+) -> Update | None:
+    match = _UPDATE.match(heading)
+    if match is None:
+        problems.append(
+            Problem(
+                path,
+                line_no,
+                1,
+                f"expected an update heading such as '{HEADING_EXAMPLE}', found '{heading.strip()}'",
+            )
+        )
+        return None
+    try:
+        status: UpdateStatus | None = _status(match["status"], statuses)
+    except ValueError as error:
+        problems.append(Problem(path, line_no, match.start("status") + 1, str(error)))
+        status = None
+    try:
+        at = parse_time(match["time"], zone)
+    except TimeFormatError as error:
+        problems.append(Problem(path, line_no, match.start("time") + 1, str(error)))
+        return None
+    if status is None:
+        return None
+    return Update(at=at, status=status, internal=match["internal"] is not None, body=body, line=line_no)
+
+
+def _status(word: str, statuses: type[StrEnum]) -> UpdateStatus:
+    """The status named by ``word`` (any case, ``In progress`` = ``in_progress``).
+
+    :raises ValueError: with the message for a word that is not one of ``statuses``.
+    """
+    key = re.sub(r"[\s-]+", "_", word.strip().lower())
+    for enum in (IncidentStatus, MaintenanceStatus):
+        if key in enum._value2member_map_:
+            member = enum(key)
+            if enum is statuses:
+                return member
+            raise ValueError(_wrong_kind(word, statuses))
+    labels = [status_label(s) for s in statuses]  # type: ignore[arg-type]
+    raise ValueError(
+        f"unknown status '{word}'" + did_you_mean(word.capitalize(), labels, listing="expected one of")
+    )
+
+
+def _wrong_kind(word: str, statuses: type[StrEnum]) -> str:
+    labels = ", ".join(status_label(s) for s in statuses)  # type: ignore[arg-type]
+    if statuses is IncidentStatus:
+        return f"'{word}' is a maintenance status; incident updates use {labels} (or add 'type: maintenance')"
+    return f"'{word}' is an incident status; maintenance updates use {labels}"

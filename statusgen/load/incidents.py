@@ -1,0 +1,60 @@
+"""Reading one incident or maintenance file: front matter model plus its updates."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from statusgen.errors import Problem
+from statusgen.load.files import Located, Raw, parse_yaml, read_text, validate
+from statusgen.load.frontmatter import HEADING_EXAMPLE, parse_updates, split_front_matter
+from statusgen.load.problems import did_you_mean, found
+from statusgen.model import Incident, IncidentFront, IncidentStatus, MaintenanceFront, MaintenanceStatus
+
+_KINDS = {"incident": IncidentFront, "maintenance": MaintenanceFront}
+
+
+def load_incident(root: Path, path: str, zone: tzinfo, problems: list[Problem]) -> Located[Incident] | None:
+    """The incident in ``path``, or ``None`` after adding every problem found in the file."""
+    text = read_text(root, path, problems)
+    if text is None:
+        return None
+    document = split_front_matter(text, path)
+    if isinstance(document, Problem):
+        problems.append(document)
+        return None
+    own: list[Problem] = []
+    raw = parse_yaml(document.front, path, own, first_line=document.front_line)
+    front = _front(raw, zone, own) if raw is not None else None
+    maintenance = isinstance(front, MaintenanceFront) or (raw is not None and _raw_type(raw) == "maintenance")
+    statuses = MaintenanceStatus if maintenance else IncidentStatus
+    updates, update_problems = parse_updates(document, path, statuses, zone)
+    own.extend(update_problems)
+    if isinstance(front, IncidentFront) and not updates and front.started is None and not update_problems:
+        message = f"the incident has no update; add one such as '{HEADING_EXAMPLE}' (or a 'started:' time)"
+        own.append(Problem(path, 1, 1, message))
+    problems.extend(own)
+    if own or raw is None or front is None:
+        return None
+    incident = Incident(id=PurePosixPath(path).stem, path=path, front=front, updates=tuple(updates))
+    return Located(path, raw.tree, incident)
+
+
+def _raw_type(raw: Raw) -> Any:
+    return raw.data.get("type", "incident") if isinstance(raw.data, dict) else "incident"
+
+
+def _front(raw: Raw, zone: tzinfo, problems: list[Problem]) -> IncidentFront | MaintenanceFront | None:
+    """Validate the front matter with the model its ``type:`` names (incident when absent)."""
+    kind = _raw_type(raw)
+    if not (isinstance(kind, str) and kind in _KINDS):
+        position = raw.tree.lookup(("type",))
+        message = f"expected one of incident, maintenance, found {found(kind)}"
+        if isinstance(kind, str):
+            message += did_you_mean(kind, list(_KINDS))
+        # The other keys depend on the type, so checking them against a guess would only mislead.
+        problems.append(Problem(raw.path, position.line, position.col, message))
+        return None
+    located = validate(_KINDS[kind], raw, problems, {"timezone": zone}, {})
+    return None if located is None else located.value

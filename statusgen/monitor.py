@@ -1,0 +1,136 @@
+"""Applying what monitors saw: status-log transitions, auto-opened incidents, and the change summary.
+
+``record``, ``ingest alertmanager`` and ``probe`` all end here, after reading everything they need,
+so a command that fails before this point has written nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from statusgen.autoincident import update_auto_incident
+from statusgen.clock import resolve_now
+from statusgen.errors import StatusgenError
+from statusgen.load import load_repository
+from statusgen.load.problems import did_you_mean
+from statusgen.model import Component, ComponentStatus, Repository
+from statusgen.record import Observation, Transition, append_observation, component_lock
+from statusgen.timeparse import TimeFormatError, parse_time
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a monitor command changed, one line per change, in the order they happened."""
+
+    lines: tuple[str, ...]
+
+    def text(self) -> str:
+        """The lines to print; ``no changes`` when there are none."""
+        return "\n".join(self.lines) if self.lines else "no changes"
+
+
+def apply_observations(
+    repository: Repository, observations: Iterable[Observation], summary: Path | None = None
+) -> Report:
+    """Record each observation that changes its component's status and keep auto incidents in step.
+
+    Only a transition that becomes the newest entry of its log opens, updates or resolves an auto
+    incident: a backfilled past observation changes the log only.
+
+    :param summary: file that receives the report's lines when something changed (for a commit
+        message); it is removed when nothing changed, so its existence means "commit".
+    """
+    root = repository.root
+    lines: list[str] = []
+    for observation in sorted(observations, key=lambda o: o.component):
+        component = find_component(repository, observation.component)
+        with component_lock(root, component.id):
+            transition = append_observation(root, observation, repository.site.tz)
+            if transition is None:
+                continue
+            lines.append(describe(transition))
+            if transition.latest and _auto_incident(repository, component):
+                action = update_auto_incident(root, component, transition, repository.site.tz)
+                lines.extend([action] if action else [])
+    report = Report(tuple(lines))
+    if summary is not None:
+        _write_summary(report, summary)
+    return report
+
+
+def describe(transition: Transition) -> str:
+    """``payment-api-eu: operational → major_outage (alertmanager: HighErrorRate)``."""
+    observation = transition.observation
+    before = transition.previous.value if transition.previous else "(no entry)"
+    line = f"{observation.component}: {before} → {observation.status.value}"
+    cause = ": ".join(part for part in (observation.source, observation.note) if part)
+    if cause:
+        line += f" ({cause})"
+    if not transition.latest:
+        line += f" at {observation.at:%Y-%m-%dT%H:%M:%SZ}, before later entries"
+    return line
+
+
+def find_component(repository: Repository, component_id: str) -> Component:
+    """The catalogue's component ``component_id``, or an error that suggests the closest id."""
+    component = repository.catalogue.component(component_id)
+    if component is None:
+        known = [c.id for c in repository.catalogue.components]
+        raise StatusgenError(
+            f"unknown component '{component_id}'"
+            + did_you_mean(component_id, known, listing="components in site-config/components.yaml")
+        )
+    return component
+
+
+def record_status(
+    root: Path,
+    component_id: str,
+    status: str,
+    *,
+    at: str | None = None,
+    source: str | None = None,
+    note: str | None = None,
+    summary: Path | None = None,
+) -> Report:
+    """``statusgen record``: one observation from any script or person.
+
+    :param at: when it was seen, read in the site's zone if written without one; default now.
+    """
+    repository = load_repository(root)
+    component = find_component(repository, component_id)
+    observation = Observation(component.id, _status(status), _time(at, repository), source, note)
+    return apply_observations(repository, [observation], summary)
+
+
+def _status(text: str) -> ComponentStatus:
+    try:
+        return ComponentStatus(text)
+    except ValueError:
+        choices = [s.value for s in ComponentStatus]
+        raise StatusgenError(
+            f"unknown status '{text}'" + did_you_mean(text.lower(), choices, listing="write one of")
+        ) from None
+
+
+def _time(text: str | None, repository: Repository) -> datetime:
+    if text is None:
+        return resolve_now(None)
+    try:
+        return parse_time(text, repository.site.tz)
+    except TimeFormatError as error:
+        raise StatusgenError(f"--at: {error}") from None
+
+
+def _auto_incident(repository: Repository, component: Component) -> bool:
+    return repository.site.auto_incident if component.auto_incident is None else component.auto_incident
+
+
+def _write_summary(report: Report, path: Path) -> None:
+    if report.lines:
+        path.write_text("\n".join(report.lines) + "\n", encoding="utf-8")
+    else:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,120 @@
+"""Incident Markdown → sanitised HTML, and → plain text.
+
+Authors are trusted to write Markdown, not HTML: raw HTML is never interpreted (it shows as text), and
+the rendered HTML goes through nh3 with a small allow-list, so no script, event handler, style or
+``javascript:`` URL can reach a page whatever the Markdown says.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import markdown
+import nh3
+
+_TAGS = frozenset(
+    {
+        "p", "a", "ul", "ol", "li", "code", "pre", "strong", "em", "blockquote",
+        "h3", "h4", "h5", "h6", "br", "hr",
+        "table", "thead", "tbody", "tr", "th", "td",
+    }
+)  # fmt: skip
+_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+_SCHEMES = frozenset({"http", "https", "mailto"})
+
+# Extra's features minus md_in_html (raw HTML handling); `toc` only shifts headings so that an
+# update's "# Heading" becomes h3, below the page's own h1/h2.
+_EXTENSIONS = ["abbr", "def_list", "fenced_code", "footnotes", "tables", "sane_lists", "toc"]
+_EXTENSION_CONFIGS = {"toc": {"baselevel": 3}}
+
+
+def _converter() -> markdown.Markdown:
+    md = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS)
+    # Raw HTML blocks and inline tags become escaped text instead of markup.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
+def markdown_to_html(text: str) -> str:
+    """Render Markdown to HTML that is safe to embed in a page.
+
+    Allowed: paragraphs, lists, links (http, https, mailto only; ``rel="nofollow noopener"``), code,
+    emphasis, quotes, h3–h6, tables, line breaks and rules. Everything else is stripped.
+    """
+    rendered = _converter().convert(text)
+    return nh3.clean(
+        rendered,
+        tags=set(_TAGS),
+        attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
+        url_schemes=set(_SCHEMES),
+        url_relative="deny",
+        link_rel="nofollow noopener",
+    ).strip()
+
+
+_BLOCKS = frozenset({"p", "ul", "ol", "pre", "blockquote", "h3", "h4", "h5", "h6", "table", "hr"})
+
+
+class _TextWriter(HTMLParser):
+    """Walks sanitised HTML and writes readable plain text: blank lines between blocks, "- " items."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hrefs: list[str | None] = []
+        self._link_text: list[str] = []
+        self._pre = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self.parts.append("\n\n")
+        if tag == "li":
+            self.parts.append("\n- ")
+        elif tag in {"br", "tr"}:
+            self.parts.append("\n")
+        elif tag in {"td", "th"} and not self._at_line_start():
+            self.parts[-1] = self.parts[-1].rstrip(" ")
+            self.parts.append(" | ")
+        elif tag == "pre":
+            self._pre += 1
+        elif tag == "a":
+            self._hrefs.append(dict(attrs).get("href"))
+            self._link_text.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "pre":
+            self._pre -= 1
+        elif tag == "a" and self._hrefs:
+            href, label = self._hrefs.pop(), self._link_text.pop()
+            # Keep the destination readable where the link text alone would lose it.
+            if href and href.removeprefix("mailto:") != label.strip():
+                self.parts.append(f" ({href.removeprefix('mailto:')})")
+        if tag in _BLOCKS:
+            self.parts.append("\n\n")
+
+    def _at_line_start(self) -> bool:
+        for part in reversed(self.parts):
+            if part:
+                return part.endswith("\n")
+        return True
+
+    def handle_data(self, data: str) -> None:
+        if not self._pre:
+            data = re.sub(r"\s+", " ", data)
+            if self._at_line_start():
+                # Newlines between block tags are layout of the HTML, not text.
+                data = data.lstrip(" ")
+        if self._link_text:
+            self._link_text[-1] += data
+        self.parts.append(data)
+
+
+def markdown_to_text(text: str) -> str:
+    """Render Markdown to plain text (JSON bodies, iCal descriptions, feed summaries)."""
+    writer = _TextWriter()
+    writer.feed(markdown_to_html(text))
+    writer.close()
+    lines = "\n".join(line.rstrip() for line in "".join(writer.parts).split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", lines).strip("\n")

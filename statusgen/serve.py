@@ -1,0 +1,402 @@
+"""``statusgen serve``: a live-reloading preview of every audience, built and served from memory.
+
+MkDocs' design (``livereload``): one build loop rebuilds after file changes settle (debounce); a
+threaded HTTP server answers from the last complete build; open tabs long-poll for a newer version
+and reload. Differences: the sites live only in memory, so nothing outside a build is reachable and
+a half-built site is never visible (a rebuild swaps in a whole new :class:`Snapshot`); and a failed
+rebuild keeps the last good site on screen with the error at the top of every page.
+
+Rebuilds re-load the repository and re-render the audiences; when only audience files changed, only
+those audiences are re-rendered.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import threading
+import time
+import traceback
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+import click
+import watchfiles
+
+from statusgen.build import check_theme, choose_audiences, render_site
+from statusgen.clock import resolve_now
+from statusgen.errors import StatusgenError
+from statusgen.load import load_repository
+from statusgen.model import Repository
+
+RELOAD_PATH = "/_statusgen/livereload.js"
+VERSION_PATH = "/_statusgen/version"
+INPUT_FOLDERS = frozenset({"site-config", "incidents", "status-log", "themes"})
+LONG_POLL_S = 25.0
+
+RELOAD_SCRIPT = b"""// statusgen serve: reload this tab when its site was rebuilt.
+(function () {
+  var src = new URL(document.currentScript.src);
+  var site = src.searchParams.get("site") || "";
+  var version = src.searchParams.get("v") || "";
+  function poll() {
+    fetch("/_statusgen/version?site=" + encodeURIComponent(site) + "&since=" + version, {cache: "no-store"})
+      .then(function (r) { return r.text(); })
+      .then(function (v) { if (v !== version) { location.reload(); } else { poll(); } })
+      .catch(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
+"""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One complete build: never changed after it is published, only replaced."""
+
+    epoch: int = 0
+    sites: Mapping[str, Mapping[str, bytes]] = field(default_factory=dict)
+    """Audience id → site-relative path → bytes."""
+    versions: Mapping[str, int] = field(default_factory=dict)
+    """Audience id → epoch of the build that last rendered it (tabs reload when it changes)."""
+    titles: Mapping[str, str] = field(default_factory=dict)
+    error: str | None = None
+    """Why the last rebuild failed; ``None`` when it succeeded."""
+
+    def version(self, site: str) -> str:
+        """What a tab of ``site`` compares against; ``""`` is the pages serve makes itself."""
+        return str(self.epoch) if site == "" else str(self.versions.get(site, "gone"))
+
+
+class LiveState:
+    """The published snapshot, shared by the build loop and the request threads."""
+
+    def __init__(self) -> None:
+        self._snapshot = Snapshot()
+        self._changed = threading.Condition()
+        self._closed = False
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._snapshot
+
+    def publish(self, snapshot: Snapshot) -> None:
+        """Swap in ``snapshot`` (one reference assignment) and wake the waiting tabs."""
+        with self._changed:
+            self._snapshot = snapshot
+            self._changed.notify_all()
+
+    def wait(self, site: str, since: str, timeout: float) -> str:
+        """``site``'s version, once it differs from ``since``, the server stops or ``timeout`` passes."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._closed or self._snapshot.version(site) != since, timeout)
+            return self._snapshot.version(site)
+
+    def close(self) -> None:
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+
+
+class Rebuilder:
+    """Loads and renders the repository into snapshots; remembers the last repository that loaded."""
+
+    def __init__(
+        self,
+        root: Path,
+        state: LiveState,
+        *,
+        audiences: Sequence[str] = (),
+        clock: Callable[[], datetime],
+        log: Callable[[str], None],
+    ) -> None:
+        self.root = root
+        self.state = state
+        self.audiences = audiences
+        self.clock = clock
+        self.log = log
+        self._good: Repository | None = None
+
+    def rebuild(self, changed: Collection[str] | None = None) -> None:
+        """Publish a new snapshot built from the files now on disk.
+
+        :param changed: repository-relative paths that changed (``None``: unknown, render all).
+        """
+        started = time.monotonic()
+        previous = self.state.snapshot
+        epoch = previous.epoch + 1
+        try:
+            repo = load_repository(self.root, now=self.clock())
+            chosen = choose_audiences(repo, self.audiences)
+            for audience_id in chosen:
+                check_theme(repo.root, audience_id, repo.audiences[audience_id].theme)
+            wanted = _to_render(chosen, changed, previous)
+            rendered = {a: self._render(repo, a, epoch, None) for a in wanted}
+        except Exception as error:  # a broken file or theme must not stop the server
+            self._publish_failure(epoch, _describe(error))
+            return
+        self._good = repo
+        sites = {a: rendered[a] if a in rendered else previous.sites[a] for a in chosen}
+        versions = {a: epoch if a in rendered else previous.versions[a] for a in chosen}
+        titles = {a: repo.audiences[a].title for a in chosen}
+        self.state.publish(Snapshot(epoch, sites, versions, titles))
+        self.log(f"Rebuilt {', '.join(wanted) or 'nothing'} in {time.monotonic() - started:.2f} s")
+
+    def _render(self, repo: Repository, audience: str, epoch: int, error: str | None) -> Mapping[str, bytes]:
+        script = f"{RELOAD_PATH}?site={quote(audience)}&v={epoch}"
+        return render_site(repo, audience, self.clock(), dev_script=script, dev_error=error)
+
+    def _publish_failure(self, epoch: int, message: str) -> None:
+        """Keep showing the last good repository, with ``message`` on every page; else an error page."""
+        self.log(f"Rebuild failed; serving the last good site.\n{message}")
+        sites: dict[str, Mapping[str, bytes]] = {}
+        titles: dict[str, str] = {}
+        if self._good is not None:
+            try:
+                for audience_id in choose_audiences(self._good, self.audiences):
+                    sites[audience_id] = self._render(self._good, audience_id, epoch, message)
+                    titles[audience_id] = self._good.audiences[audience_id].title
+            except Exception as error:  # e.g. a theme that no longer renders
+                self.log(_describe(error))
+                sites, titles = {}, {}
+        self.state.publish(Snapshot(epoch, sites, dict.fromkeys(sites, epoch), titles, message))
+
+
+def _to_render(chosen: Sequence[str], changed: Collection[str] | None, previous: Snapshot) -> list[str]:
+    """All audiences, unless only audience files changed since a clean build: then only those."""
+    if changed is None or previous.error is not None or not changed:
+        return list(chosen)
+    stems = set()
+    for path in changed:
+        folder, _, name = path.rpartition("/")
+        if folder != "site-config/audiences" or not name.endswith(".yaml"):
+            return list(chosen)
+        stems.add(name.removesuffix(".yaml"))
+    return [a for a in chosen if a in stems or a not in previous.sites]
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, StatusgenError):
+        return error.format_message()
+    return "".join(traceback.format_exception_only(error)).strip()
+
+
+# ---------------------------------------------------------------- HTTP
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: bytes
+    content_type: str = "text/html; charset=utf-8"
+    location: str | None = None
+
+
+def route(snapshot: Snapshot, raw_path: str) -> Response:
+    """The answer to a GET of ``raw_path`` (already without its query), from ``snapshot`` only."""
+    path = unquote(raw_path)
+    if path == RELOAD_PATH:
+        return Response(HTTPStatus.OK, RELOAD_SCRIPT, "text/javascript; charset=utf-8")
+    if not path.startswith("/") or {".", ".."} & set(path.split("/")) or "\\" in path or "\0" in path:
+        return _not_found(snapshot)
+    if not snapshot.sites:
+        return Response(HTTPStatus.SERVICE_UNAVAILABLE, _page(snapshot, "Build failed", ""))
+    if path == "/":
+        return Response(HTTPStatus.OK, _index(snapshot))
+    audience, slash, rest = path[1:].partition("/")
+    site = snapshot.sites.get(audience)
+    if site is None:
+        return _not_found(snapshot)
+    if not slash:
+        return Response(HTTPStatus.MOVED_PERMANENTLY, b"", location=f"/{quote(audience)}/")
+    key = rest + "index.html" if rest == "" or rest.endswith("/") else rest
+    if key in site:
+        return Response(HTTPStatus.OK, site[key], mimetypes.guess_type(key)[0] or "application/octet-stream")
+    if f"{rest}/index.html" in site:
+        return Response(HTTPStatus.MOVED_PERMANENTLY, b"", location=quote(f"/{audience}/{rest}/"))
+    return Response(HTTPStatus.NOT_FOUND, site.get("404.html") or _page(snapshot, "Not found", ""))
+
+
+def _not_found(snapshot: Snapshot) -> Response:
+    return Response(
+        HTTPStatus.NOT_FOUND, _page(snapshot, "Not found", "<p>Nothing is served at this address.</p>")
+    )
+
+
+def _index(snapshot: Snapshot) -> bytes:
+    items = "".join(
+        f'<li><a href="/{quote(a)}/">{html.escape(snapshot.titles.get(a, a))}</a> '
+        f"<code>{html.escape(a)}</code></li>"
+        for a in snapshot.sites
+    )
+    return _page(snapshot, "statusgen serve", f"<p>One site per audience:</p><ul>{items}</ul>")
+
+
+def _page(snapshot: Snapshot, title: str, body: str) -> bytes:
+    """A page of serve's own (index, build error, not found), with the error box and reload script."""
+    error = f"<h2>The build failed</h2><pre>{html.escape(snapshot.error)}</pre>" if snapshot.error else ""
+    script = f'<script src="{RELOAD_PATH}?site=&amp;v={snapshot.epoch}"></script>'
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}"
+        "pre{white-space:pre-wrap;background:#fee;border:1px solid #c00;padding:1rem}</style></head>"
+        f"<body><h1>{html.escape(title)}</h1>{error}{body}{script}</body></html>"
+    ).encode()
+
+
+def _handler(state: LiveState) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            self._answer(send_body=True)
+
+        def do_HEAD(self) -> None:
+            self._answer(send_body=False)
+
+        def _answer(self, *, send_body: bool) -> None:
+            url = urlsplit(self.path)
+            if url.path == VERSION_PATH:
+                query = parse_qs(url.query, keep_blank_values=True)
+                site, since = query.get("site", [""])[0], query.get("since", [""])[0]
+                version = state.wait(site, since, LONG_POLL_S).encode()
+                response = Response(HTTPStatus.OK, version, "text/plain; charset=utf-8")
+            else:
+                response = route(state.snapshot, url.path)
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
+            self.send_header("Cache-Control", "no-store")
+            if response.location:
+                self.send_header("Location", response.location)
+            self.end_headers()
+            if send_body:
+                self.wfile.write(response.body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet: the terminal shows rebuilds and errors, not every request."""
+
+    return Handler
+
+
+# ---------------------------------------------------------------- the server
+
+
+class InputFilter(watchfiles.DefaultFilter):
+    """Changes that can alter a site: files in the input folders, minus editor and temporary files."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        relative = Path(path).relative_to(self.root)
+        return (
+            super().__call__(change, path)
+            and relative.parts[0] in INPUT_FOLDERS
+            and not relative.name.startswith(".")  # atomic-write temp files and lock files
+        )
+
+
+class DevServer:
+    """The preview server: build, serve and watch until :meth:`stop` (or the ``with`` block ends)."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        audiences: Sequence[str] = (),
+        clock: Callable[[], datetime] = lambda: resolve_now(None),
+        log: Callable[[str], None] = lambda message: click.echo(message, err=True),
+        debounce_ms: int = 300,
+    ) -> None:
+        self.root = root.resolve()
+        self.state = LiveState()
+        self.rebuilder = Rebuilder(self.root, self.state, audiences=audiences, clock=clock, log=log)
+        self._stop = threading.Event()
+        self._debounce_ms = debounce_ms
+        try:
+            self._http = ThreadingHTTPServer((host, port), _handler(self.state))
+        except OSError as error:
+            raise StatusgenError(
+                f"cannot listen on {host}:{port} ({error.strerror}); pass another --port"
+            ) from None
+        self._http.daemon_threads = True
+        self._threads = [
+            threading.Thread(target=self._http.serve_forever, name="statusgen-http", daemon=True),
+            threading.Thread(target=self._watch, name="statusgen-watch", daemon=True),
+        ]
+
+    @property
+    def url(self) -> str:
+        host, port = self._http.server_address[:2]
+        return f"http://{host!s}:{port}/"
+
+    def start(self) -> DevServer:
+        """Build once, then serve and watch in background threads."""
+        self.rebuilder.rebuild()
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.state.close()
+        self._http.shutdown()
+        self._http.server_close()
+        for thread in self._threads:
+            thread.join()
+
+    def __enter__(self) -> DevServer:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def _watch(self) -> None:
+        for changes in watchfiles.watch(
+            self.root,
+            watch_filter=InputFilter(self.root),
+            debounce=self._debounce_ms * 10,
+            step=self._debounce_ms,
+            stop_event=self._stop,
+            rust_timeout=500,
+            raise_interrupt=False,
+        ):
+            self.rebuilder.rebuild({Path(p).relative_to(self.root).as_posix() for _, p in changes})
+
+
+def serve(
+    root: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    audiences: Sequence[str] = (),
+    now: str | None = None,
+) -> None:
+    """Serve every audience (or ``audiences``) at ``http://host:port/`` until Ctrl+C.
+
+    :param now: a fixed clock for every rebuild (as ``--now``); default: the time of each rebuild.
+    """
+    fixed = resolve_now(now) if now else None
+
+    def clock() -> datetime:
+        return fixed or resolve_now(None)
+
+    with DevServer(root, host=host, port=port, audiences=audiences, clock=clock) as server:
+        click.echo(f"Serving {server.url} (Ctrl+C to stop); watching {server.root}")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            click.echo("Stopped.")

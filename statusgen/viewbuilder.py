@@ -1,0 +1,281 @@
+"""build_view(): the ONLY place redaction happens.
+
+Selection, per-audience names, ``[internal]`` updates, drafts and monitor blips are decided here, and
+the result is an :class:`~statusgen.view.AudienceView` holding nothing the audience may not see.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from statusgen.model import (
+    Audience,
+    Component,
+    Incident,
+    IncidentFront,
+    IncidentStatus,
+    MaintenanceFront,
+    MaintenanceStatus,
+    Repository,
+    Update,
+    UpdateStatus,
+    status_label,
+    worst,
+)
+from statusgen.render.content import markdown_to_html, markdown_to_text
+from statusgen.rollup import overall
+from statusgen.selection import select_components
+from statusgen.timeline import component_timeline, status_at
+from statusgen.uptime import DayMeasure, daily_measures, group_measures, touched_days, uptime_series
+from statusgen.view import (
+    AffectedComponent,
+    AudienceView,
+    ComponentView,
+    GroupView,
+    IncidentView,
+    Overall,
+    UpdateView,
+)
+
+
+def build_view(repo: Repository, audience_id: str, now: datetime) -> AudienceView:
+    """Everything ``audience_id`` may see at ``now``; nothing else leaves this function."""
+    audience = repo.audiences[audience_id]
+    tz = ZoneInfo(audience.timezone or repo.site.timezone)
+    local_now = now.astimezone(tz)
+    visible = [c for c in _selected(repo, audience) if c is not None]
+    visible_ids = {c.id for c in visible}
+    shown = [i for i in repo.incidents if _shows(i, audience_id, audience, visible_ids, now)]
+    names = {c.id: c.names.get(audience_id, c.name) for c in visible}
+    incident_views = {i.id: _incident_view(i, audience, names, tz, now) for i in shown}
+    hide_under = timedelta(minutes=audience.hide_blips_under_minutes)
+    policy = repo.site.uptime
+
+    components: list[ComponentView] = []
+    measures: dict[str, tuple[DayMeasure, ...]] = {}
+    titles: dict[str, dict[date, tuple[str, ...]]] = {}
+    for position, component in _positions(visible):
+        touching = [i for i in shown if component.id in i.affected]
+        timeline = component_timeline(
+            component.id, repo.status_log.get(component.id, ()), touching, now, hide_under
+        )
+        measures[component.id] = daily_measures(
+            timeline,
+            today=local_now.date(),
+            days=policy.days,
+            tz=tz,
+            now=now,
+            since=component.since,
+            policy=policy,
+        )
+        titles[component.id] = _titles_by_day(touching, tz, now)
+        components.append(
+            ComponentView(
+                id=component.id,
+                name=names[component.id],
+                description=component.description,
+                group_id=component.group,
+                status=status_at(timeline, now - _INSTANT),
+                uptime=uptime_series(measures[component.id], titles[component.id]),
+                position=position,
+                since=component.since,
+                only_show_if_degraded=component.only_show_if_degraded,
+                incident_ids=tuple(i.id for i in sorted(touching, key=_newest_first)),
+            )
+        )
+    layout = _layout(repo, audience_id, components, measures, titles)
+    views = sorted(incident_views.values(), key=lambda v: (v.started, v.id), reverse=True)
+    return AudienceView(
+        id=audience_id,
+        site_name=repo.site.name,
+        title=audience.title,
+        description=audience.description,
+        base_url=audience.base_url,
+        theme=audience.theme,
+        access=audience.access,
+        timezone=tz.key,
+        branding=audience.branding,
+        internal_notes=audience.internal_notes,
+        now=local_now,
+        overall=_overall(components, views),
+        layout=layout,
+        components=tuple(components),
+        incidents=tuple(v for v in views if v.kind == "incident"),
+        maintenances=tuple(v for v in views if v.kind == "maintenance"),
+        uptime_days=policy.days,
+    )
+
+
+# A component's timeline ends at `now`; its current status is the one in force just before.
+_INSTANT = timedelta(microseconds=1)
+
+
+def _selected(repo: Repository, audience: Audience) -> list[Component | None]:
+    return [repo.catalogue.component(cid) for cid in select_components(repo.catalogue, audience.components)]
+
+
+def _shows(
+    incident: Incident, audience_id: str, audience: Audience, visible: set[str], now: datetime
+) -> bool:
+    """Whether the audience sees the incident at all: drafts, audience lists, visible components."""
+    if incident.draft and not audience.show_drafts:
+        return False
+    if not incident.is_maintenance and (
+        incident.started > now or not _visible_updates(incident, audience, now)
+    ):
+        return False
+    if incident.front.audiences is not None:
+        return audience_id in incident.front.audiences
+    return any(cid in visible for cid in incident.affected)
+
+
+def _visible_updates(incident: Incident, audience: Audience, now: datetime) -> list[Update]:
+    """Updates already written at ``now``; ``[internal]`` ones only where internal notes are shown."""
+    return [u for u in incident.updates if u.at <= now and (audience.internal_notes or not u.internal)]
+
+
+def _incident_view(
+    incident: Incident, audience: Audience, names: dict[str, str], tz: ZoneInfo, now: datetime
+) -> IncidentView:
+    updates = _visible_updates(incident, audience, now)
+    front = incident.front
+    window = front.window if isinstance(front, MaintenanceFront) else None
+    status = current_status(incident, updates, now)
+    is_open = status not in _CLOSED
+    resolved = incident.resolved_at if not is_open else None
+    return IncidentView(
+        id=incident.id,
+        kind="maintenance" if window else "incident",
+        title=incident.title,
+        impact=front.impact,
+        draft=incident.draft,
+        status=status,
+        started=incident.started.astimezone(tz),
+        resolved_at=resolved.astimezone(tz) if resolved else None,
+        updated_at=(updates[-1].at if updates else incident.started).astimezone(tz),
+        next_update=_next_update(front, is_open, tz),
+        postmortem=getattr(front, "postmortem", None),
+        window_start=window.start.astimezone(tz) if window else None,
+        window_end=window.end.astimezone(tz) if window else None,
+        components=tuple(
+            AffectedComponent(cid, names[cid], status)
+            for cid, status in incident.affected.items()
+            if cid in names
+        ),
+        updates=tuple(_update_view(u, tz) for u in reversed(updates)),
+        is_open=is_open,
+    )
+
+
+_CLOSED = {
+    IncidentStatus.RESOLVED,
+    IncidentStatus.POSTMORTEM,
+    MaintenanceStatus.COMPLETED,
+    MaintenanceStatus.CANCELLED,
+}
+
+
+def current_status(incident: Incident, updates: list[Update], now: datetime) -> UpdateStatus:
+    """An incident's latest update status; maintenance follows the clock unless an update says otherwise."""
+    latest = updates[-1].status if updates else None
+    if not incident.is_maintenance:
+        if incident.resolved_at is not None and incident.resolved_at <= now:
+            return latest if latest in _CLOSED and latest is not None else IncidentStatus.RESOLVED
+        return latest if latest is not None and latest not in _CLOSED else IncidentStatus.INVESTIGATING
+    if latest in (MaintenanceStatus.COMPLETED, MaintenanceStatus.CANCELLED):
+        return latest
+    end = incident.resolved_at
+    if now < incident.started:
+        return MaintenanceStatus.SCHEDULED
+    if end is None or now < end:
+        return latest if latest is MaintenanceStatus.VERIFYING else MaintenanceStatus.IN_PROGRESS
+    return MaintenanceStatus.COMPLETED
+
+
+def _next_update(front: IncidentFront | MaintenanceFront, is_open: bool, tz: ZoneInfo) -> datetime | None:
+    promised = getattr(front, "next_update", None)
+    return promised.astimezone(tz) if promised is not None and is_open else None
+
+
+def _update_view(update: Update, tz: ZoneInfo) -> UpdateView:
+    return UpdateView(
+        at=update.at.astimezone(tz),
+        status=update.status,
+        label=status_label(update.status),
+        internal=update.internal,
+        html=markdown_to_html(update.body),
+        text=markdown_to_text(update.body),
+        anchor=update.anchor,
+        author=None,
+    )
+
+
+def _newest_first(incident: Incident) -> tuple[datetime, str]:
+    return (_EPOCH - incident.started, incident.id)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
+
+
+def _titles_by_day(incidents: list[Incident], tz: ZoneInfo, now: datetime) -> dict[date, tuple[str, ...]]:
+    """Titles of the incidents that were open on each local day, oldest incident first."""
+    days: dict[date, list[str]] = {}
+    for incident in sorted(incidents, key=lambda i: (i.started, i.id)):
+        if incident.started > now:
+            continue
+        # An incident written only as "Resolved" still marks the day it happened.
+        end = max(min(incident.resolved_at or now, now), incident.started + _INSTANT)
+        for day in touched_days(incident.started, end, tz):
+            days.setdefault(day, []).append(incident.title)
+    return {day: tuple(titles) for day, titles in days.items()}
+
+
+def _positions(components: list[Component]) -> list[tuple[int, Component]]:
+    """1-based position of each component among its siblings (same group, or top level)."""
+    counters: dict[str | None, int] = {}
+    positioned = []
+    for component in components:
+        counters[component.group] = counters.get(component.group, 0) + 1
+        positioned.append((counters[component.group], component))
+    return positioned
+
+
+def _layout(
+    repo: Repository,
+    audience_id: str,
+    components: list[ComponentView],
+    measures: dict[str, tuple[DayMeasure, ...]],
+    titles: dict[str, dict[date, tuple[str, ...]]],
+) -> tuple[GroupView | ComponentView, ...]:
+    """Groups in catalogue order (only those with a visible member), then components without a group."""
+    layout: list[GroupView | ComponentView] = []
+    for group in repo.catalogue.groups:
+        members = tuple(c for c in components if c.group_id == group.id)
+        if not members:
+            continue
+        group_titles: dict[date, tuple[str, ...]] = {}
+        for member in members:
+            for day, names in titles[member.id].items():
+                group_titles[day] = tuple(dict.fromkeys(group_titles.get(day, ()) + names))
+        layout.append(
+            GroupView(
+                id=group.id,
+                name=group.names.get(audience_id, group.name),
+                description=group.description,
+                status=worst([m.status for m in members]),
+                uptime=uptime_series(group_measures([measures[m.id] for m in members]), group_titles),
+                components=members,
+                position=len(layout) + 1,
+            )
+        )
+    ungrouped = [c for c in components if c.group_id is None or c.group_id not in {g.id for g in layout}]
+    return (*layout, *ungrouped)
+
+
+def _overall(components: list[ComponentView], incidents: list[IncidentView]) -> Overall:
+    open_incidents = [i for i in incidents if i.kind == "incident" and i.is_open]
+    maintenance_now = any(
+        i.kind == "maintenance" and i.status is MaintenanceStatus.IN_PROGRESS for i in incidents
+    )
+    return overall([c.status for c in components], [i.impact for i in open_incidents], maintenance_now)

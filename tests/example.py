@@ -1,0 +1,32 @@
+"""The example repository of this project, built once at a fixed clock for integration tests."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from statusgen.build import build
+
+EXAMPLE_ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
+AUDIENCES = ("public", "internal", "acme-partner")
+
+
+def copy_example(target: Path) -> Path:
+    """A writable copy of the example's input files (site-config, incidents, status-log)."""
+    for folder in ("site-config", "incidents", "status-log"):
+        shutil.copytree(EXAMPLE_ROOT / folder, target / folder)
+    return target
+
+
+def build_tree(root: Path, out: Path, audiences: tuple[str, ...] = ()) -> dict[str, dict[str, bytes]]:
+    """Build ``root`` into ``out`` at :data:`NOW`; audience → {relative path: bytes}."""
+    return {report.audience: files_of(out / report.audience) for report in build(root, out, NOW, audiences)}
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder``: relative POSIX path → bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }

@@ -1,0 +1,102 @@
+"""Each audience's pages in Debian's headless Chromium, with JavaScript off, at phone and desktop widths."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from example import AUDIENCES, EXAMPLE_ROOT, NOW, build_tree
+
+from statusgen.load import load_repository
+from statusgen.viewbuilder import build_view
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = EXAMPLE_ROOT / "test-artifacts" / "screenshots"
+WIDTHS = {"mobile": 390, "desktop": 1280}
+# Chromium must not reach for the network (there is none) or download anything of its own.
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        message = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "dist"
+    build_tree(EXAMPLE_ROOT, out)
+    return out
+
+
+def first_incident(audience: str) -> str:
+    view = build_view(load_repository(EXAMPLE_ROOT, now=NOW), audience, NOW)
+    return view.incidents[0].id
+
+
+def open_page(browser, url: str, width: int):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(url)
+    return context, page
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+@pytest.mark.parametrize("kind", ["index", "incident"])
+@pytest.mark.parametrize("size", WIDTHS)
+def test_page_without_javascript(browser, site: Path, audience: str, kind: str, size: str) -> None:
+    path = site / audience / "index.html"
+    if kind == "incident":
+        path = site / audience / "incidents" / first_incident(audience) / "index.html"
+    context, page = open_page(browser, path.as_uri(), WIDTHS[size])
+    try:
+        text = page.inner_text("body")
+        if kind == "index":
+            overall = build_view(load_repository(EXAMPLE_ROOT, now=NOW), audience, NOW).overall
+            assert overall.description in text
+        else:
+            assert page.locator("[id^=update-]").count() >= 1
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= WIDTHS[size], f"horizontal scroll: {scroll_width}px wide"
+        broken = page.evaluate(
+            "[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
+        )
+        assert broken == []
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{audience}-{kind}-{size}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_stylesheet_is_applied(browser, site: Path) -> None:
+    """The hashed CSS link resolves from file:// (relative links), so the page is styled."""
+    context, page = open_page(browser, (site / "public" / "index.html").as_uri(), 1280)
+    try:
+        # file:// stylesheets cannot be inspected, so look at their effect: no default serif font.
+        font = page.evaluate("getComputedStyle(document.body).fontFamily")
+        assert "Times" not in font and font != "serif"
+    finally:
+        context.close()

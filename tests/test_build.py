@@ -1,0 +1,76 @@
+"""`statusgen build` end to end on copies of the example repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from example import NOW, copy_example, files_of
+
+from statusgen.cli import cli
+
+NOW_TEXT = NOW.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_build_writes_one_site_per_audience(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "repo")
+    result = run("build", "--root", str(root), "--out", str(tmp_path / "dist"), "--now", NOW_TEXT)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == ["acme-partner", "internal", "public"]
+    for audience in ("public", "internal", "acme-partner"):
+        site = tmp_path / "dist" / audience
+        for required in ("index.html", "404.html", "history.rss", "maintenance.ics", "api/v2/summary.json"):
+            assert (site / required).is_file(), f"{audience}/{required}"
+        assert f"dist/{audience}/:" in result.output
+
+
+def test_source_date_epoch_fixes_the_clock(tmp_path: Path, monkeypatch) -> None:
+    root = copy_example(tmp_path / "repo")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(NOW.timestamp())))
+    assert run("build", "--root", str(root), "--out", str(tmp_path / "a")).exit_code == 0
+    assert run("build", "--root", str(root), "--out", str(tmp_path / "b"), "--now", NOW_TEXT).exit_code == 0
+    assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
+
+
+def test_one_audience_only(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "repo")
+    result = run("build", "--root", str(root), "--out", str(tmp_path / "dist"), "--audience", "public")
+    assert result.exit_code == 0
+    assert [p.name for p in (tmp_path / "dist").iterdir()] == ["public"]
+
+
+def test_unknown_audience_suggests_the_close_one(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "repo")
+    result = run("build", "--root", str(root), "--out", str(tmp_path / "dist"), "--audience", "publc")
+    assert result.exit_code == 1
+    assert "unknown audience 'publc'; did you mean 'public'?" in result.output
+    assert not (tmp_path / "dist").exists()
+
+
+def test_bad_input_leaves_the_previous_sites_untouched(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "repo")
+    out = tmp_path / "dist"
+    assert run("build", "--root", str(root), "--out", str(out), "--now", NOW_TEXT).exit_code == 0
+    before = files_of(out)
+    incident = next((root / "incidents").rglob("*.md"))
+    incident.write_text(incident.read_text().replace("impact:", "impakt:", 1))
+    result = run("build", "--root", str(root), "--out", str(out), "--now", NOW_TEXT)
+    assert result.exit_code == 1
+    assert "unknown key 'impakt'" in result.output
+    assert "Traceback" not in result.output
+    assert files_of(out) == before
+    assert sorted(p.name for p in out.iterdir()) == ["acme-partner", "internal", "public"]
+
+
+def test_unknown_theme_is_a_user_error(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "repo")
+    audience = root / "site-config/audiences/public.yaml"
+    audience.write_text(audience.read_text().replace("theme: default", "theme: defualt"))
+    result = run("build", "--root", str(root), "--out", str(tmp_path / "dist"))
+    assert result.exit_code == 1
+    assert "site-config/audiences/public.yaml: error: theme 'defualt' not found" in result.output
+    assert "did you mean 'default'?" in result.output

@@ -1,0 +1,36 @@
+"""The example repository built at a fixed clock, compared with committed expected files.
+
+After an intended change, regenerate with ``STATUSGEN_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py``
+and review the diff of ``tests/golden/``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from example import AUDIENCES, EXAMPLE_ROOT, build_tree
+
+GOLDEN = Path(__file__).parent / "golden"
+PAGES = ("index.html", "api/v2/summary.json", "history.atom")
+
+
+@pytest.fixture(scope="module")
+def example_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes]]:
+    return build_tree(EXAMPLE_ROOT, tmp_path_factory.mktemp("golden") / "dist")
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+@pytest.mark.parametrize("page", PAGES)
+def test_example_matches_golden(example_sites, audience: str, page: str) -> None:
+    expected = GOLDEN / audience / page
+    actual = example_sites[audience][page]
+    if os.environ.get("STATUSGEN_UPDATE_GOLDEN"):
+        expected.parent.mkdir(parents=True, exist_ok=True)
+        expected.write_bytes(actual)
+    assert actual.decode() == expected.read_text()
+
+
+def test_rebuild_is_byte_identical(example_sites, tmp_path: Path) -> None:
+    assert build_tree(EXAMPLE_ROOT, tmp_path / "dist") == example_sites

@@ -1,0 +1,478 @@
+import dataclasses
+import gzip
+import hashlib
+import posixpath
+import re
+from datetime import date, datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from sample_view import NOW, TZ, sample_view, series, update
+
+from statusgen.errors import StatusgenError
+from statusgen.model import Branding, ComponentStatus, Impact, IncidentStatus
+from statusgen.render.html import (
+    BAR_STEP,
+    bar_runs,
+    format_day,
+    format_duration,
+    format_percent,
+    format_time,
+    render_pages,
+)
+from statusgen.view import AffectedComponent, AudienceView, GroupView, IncidentView
+
+THEMES = [Path(__file__).parent.parent / "statusgen" / "themes"]
+VOID = {"meta", "link", "img", "br", "hr", "input", "source"}
+# Written by the other renderers of the same site (feeds, calendar, JSON API).
+OTHER_RENDERERS = re.compile(
+    r"^(history\.(rss|atom)|maintenance\.ics|api/v2/.*|components/[^/]+/history\.(rss|atom))$"
+)
+
+
+@dataclasses.dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    text: str = ""
+    parent: "Element | None" = None
+
+    def within(self, tag: str) -> bool:
+        node = self.parent
+        while node is not None:
+            if node.tag == tag:
+                return True
+            node = node.parent
+        return False
+
+
+class Page(HTMLParser):
+    """A parsed page: every element with its attributes and its whole text."""
+
+    def __init__(self, html: bytes) -> None:
+        super().__init__(convert_charrefs=True)
+        self.html = html.decode()
+        self.elements: list[Element] = []
+        self._open: list[Element] = []
+        self.feed(self.html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for ancestor in self._open:
+            ancestor.text += " "  # element boundaries separate words, as a browser's layout would
+        element = Element(tag, {k: v or "" for k, v in attrs}, parent=self._open[-1] if self._open else None)
+        self.elements.append(element)
+        if tag not in VOID:
+            self._open.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append(Element(tag, {k: v or "" for k, v in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self._open:
+            if self._open.pop().tag == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        for element in self._open:
+            element.text += data
+
+    def all(self, tag: str, **attrs: str) -> list[Element]:
+        return [
+            e
+            for e in self.elements
+            if e.tag == tag and all(e.attrs.get(k.rstrip("_")) == v for k, v in attrs.items())
+        ]
+
+    def one(self, tag: str, **attrs: str) -> Element:
+        (found,) = self.all(tag, **attrs)
+        return found
+
+    def text(self) -> str:
+        return squash(self.one("body").text)
+
+
+def squash(text: str) -> str:
+    """Collapse ASCII whitespace only: the no-break space before "%" is part of what is checked."""
+    return re.sub(r"[ \t\n]+", " ", text).strip()
+
+
+def render(view: AudienceView | None = None, **options: object) -> dict[str, bytes]:
+    return render_pages(view or sample_view(), THEMES, **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def site() -> dict[str, bytes]:
+    return render()
+
+
+def pages(site: dict[str, bytes]) -> dict[str, Page]:
+    return {path: Page(data) for path, data in site.items() if path.endswith(".html")}
+
+
+def test_every_page_exists(site: dict[str, bytes]) -> None:
+    html = {path for path in site if path.endswith(".html")}
+    assert html == {
+        "index.html",
+        "404.html",
+        "incidents/2026-11-23-payments/index.html",
+        "incidents/2026-11-20-checkout/index.html",
+        "incidents/2026-11-28-db-upgrade/index.html",
+        "history/index.html",
+        "history/2026-11/index.html",
+        "components/payment-api-eu/index.html",
+        "components/checkout/index.html",
+        "components/website/index.html",
+    }
+
+
+def test_index_shows_status_incidents_maintenance_and_components(site: dict[str, bytes]) -> None:
+    page = Page(site["index.html"])
+    assert page.one("h1").text == "Partial System Outage"
+    text = page.text()
+    notice = next(e for e in page.all("article") if "Elevated payment failures in the EU" in e.text)
+    assert "Identified" in notice.text
+    assert "A database pool is exhausted." in notice.text
+    assert "Next update by Nov 23, 20:00 CET" in squash(notice.text)
+    assert "Scheduled maintenance" in text
+    assert "Database upgrade" in text
+    assert "Nov 28, 02:00 CET – 04:00 CET" in text
+    for name in ("Payments", "Payments API (EU)", "Checkout", "Website"):
+        assert name in text
+    assert text.count("99.97\u00a0% uptime") == 2  # the group and its degraded member
+    assert text.count("100\u00a0% uptime") == 2
+    assert "Checkout slow" in text  # resolved within the last 14 days
+    assert "90 days ago" in text
+    assert "Today" in text
+
+
+def test_bars_are_runs_with_dated_titles(site: dict[str, bytes]) -> None:
+    page = Page(site["index.html"])
+    titles = [e.text for e in page.all("title") if e.within("svg")]
+    assert "Nov 20: Elevated payment failures, 97.91\u00a0%" in titles
+    assert "Aug 26 – Nov 19: no incidents, 100\u00a0%" in titles
+    assert "Aug 26 – Nov 23: no incidents, 100\u00a0%" in titles
+    for svg in page.all("svg")[:-1]:  # the last one holds the shared mask
+        rects = [e for e in page.elements if e.tag == "rect" and e.parent and e.parent.parent is svg]
+        assert sum(int(r.attrs["width"]) for r in rects) == 90 * BAR_STEP
+        assert all(r.attrs["fill"].startswith("#") for r in rects)
+    # 3 runs for each of the two rows with an outage day, 1 for each quiet row
+    assert len([e for e in page.all("rect") if e.within("g")]) == 8
+
+
+def test_bar_runs_split_on_any_difference() -> None:
+    bars = series(days=10, outage_day=4)
+    runs = bar_runs(bars, NOW)
+    assert [(r.x, r.width) for r in runs] == [(0, 25), (25, 5), (30, 20)]
+    assert runs[0].label == "Nov 14 – Nov 18: no incidents, 100\u00a0%"
+    no_data = dataclasses.replace(bars.days[0], uptime=None, colour="#c3c7cd")
+    next_day = dataclasses.replace(no_data, day=bars.days[1].day)
+    runs = bar_runs(dataclasses.replace(bars, days=(no_data, next_day, *bars.days[2:])), NOW)
+    assert runs[0].label == "Nov 14 – Nov 15: no data"
+
+
+def test_narrow_screens_show_fewer_days(site: dict[str, bytes]) -> None:
+    css = next(data for path, data in site.items() if path.startswith("assets/style.")).decode()
+    assert "@container (max-width:539px){.bars svg{width:150%;margin-left:-50%}" in css
+    assert 'content:"30 days ago"' in css
+    assert ":root{--accent:#3b5bdb}" in css
+
+
+def test_incident_page_has_one_anchored_element_per_update(site: dict[str, bytes]) -> None:
+    page = Page(site["incidents/2026-11-20-checkout/index.html"])
+    updates = page.all("li", class_="u u-resolved") + page.all("li", class_="u u-investigating")
+    assert [u.attrs["id"] for u in updates] == ["update-20261120t134500z", "update-20261120t131000z"]
+    for update_element in updates:
+        anchor = update_element.attrs["id"]
+        assert any(a.attrs.get("href") == f"#{anchor}" for a in page.all("a") if a.within("li"))
+    text = page.text()
+    assert "Minor impact" in text
+    assert "Duration 35 min" in text
+    assert page.one("a", href="https://blog.northwind.example/postmortems/checkout")
+    assert page.one("a", href="../../components/checkout/index.html").text == "Checkout"
+    assert "Draft" not in text and "Internal" not in text
+
+
+def test_incident_page_marks_drafts_internal_updates_and_authors() -> None:
+    view = sample_view()
+    incident = view.incidents[0]
+    internal = dataclasses.replace(incident.updates[0], internal=True, author="Ada Lovelace")
+    incident = dataclasses.replace(incident, draft=True, updates=(internal, *incident.updates[1:]))
+    site = render(dataclasses.replace(view, incidents=(incident, *view.incidents[1:])))
+    page = Page(site[f"{incident.path}index.html"])
+    assert page.one("span", class_="badge draft").text == "Draft"
+    assert page.one("span", class_="badge internal").text == "Internal"
+    assert "Ada Lovelace" in page.one("li", id=internal.anchor).text
+    assert "Next update by Nov 23, 20:00 CET" in page.text()
+
+
+def test_only_web_links_become_postmortem_links() -> None:
+    view = sample_view()
+    hostile = dataclasses.replace(view.incidents[1], postmortem="JavaScript:alert(1)")
+    site = render(dataclasses.replace(view, incidents=(view.incidents[0], hostile)))
+    page = Page(site[f"{hostile.path}index.html"])
+    assert "Postmortem" not in page.text()
+    assert "alert(1)" not in page.html
+
+
+def test_maintenance_page_shows_its_window(site: dict[str, bytes]) -> None:
+    text = Page(site["incidents/2026-11-28-db-upgrade/index.html"]).text()
+    assert "Window Nov 28, 02:00 CET – 04:00 CET" in text
+    assert "Duration 2 h" in text
+    assert "Scheduled" in text
+
+
+def with_september_incident(view: AudienceView) -> AudienceView:
+    start = datetime(2026, 9, 3, 9, 0, tzinfo=TZ)
+    old = dataclasses.replace(
+        view.incidents[1],
+        id="2026-09-03-old",
+        title="Old outage",
+        started=start,
+        resolved_at=start + timedelta(hours=1),
+        updates=(update(start, IncidentStatus.RESOLVED, "Fixed."),),
+    )
+    return dataclasses.replace(view, incidents=(*view.incidents, old))
+
+
+def test_history_is_paged_by_month_newest_first() -> None:
+    site = pages(render(with_september_incident(sample_view())))
+    assert {f"history/2026-{m}/index.html" for m in ("11", "10", "09")} <= set(site)
+    index = site["history/index.html"]
+    archive = index.one("ul", class_="archive")
+    hrefs = [a.attrs["href"] for a in index.all("a") if a.parent and a.parent.parent is archive]
+    assert hrefs == [f"../history/2026-{m}/index.html" for m in ("11", "10", "09")]
+    assert [squash(h.text) for h in index.all("h2", class_="card-h")][:3] == [
+        "November 2026",
+        "October 2026",
+        "September 2026",
+    ]
+    october = site["history/2026-10/index.html"]
+    assert october.one("a", rel="prev").attrs["href"] == "../../history/2026-09/index.html"
+    assert october.one("a", rel="next").attrs["href"] == "../../history/2026-11/index.html"
+    assert "No incidents reported this month." in october.text()
+    assert not site["history/2026-11/index.html"].all("a", rel="next")
+    assert "Old outage" in site["history/2026-09/index.html"].text()
+
+
+def test_upcoming_maintenance_is_not_history(site: dict[str, bytes]) -> None:
+    assert "Database upgrade" not in Page(site["history/2026-11/index.html"]).text()
+
+
+def test_every_component_has_a_page(site: dict[str, bytes]) -> None:
+    website = Page(site["components/website/index.html"])
+    assert website.one("h1").text == "Website"
+    assert "www.northwind.example" in website.text()
+    assert "No incidents reported." in website.text()
+    assert "100\u00a0% uptime" in website.text()
+    checkout = Page(site["components/checkout/index.html"]).text()
+    assert checkout.index("Checkout slow") > 0 and "Database upgrade" in checkout
+    feeds = {a.attrs["href"] for a in website.all("link", rel="alternate")}
+    assert "../../components/website/history.rss" in feeds
+    assert "../../components/website/history.atom" in feeds
+
+
+def with_website(view: AudienceView, **changes: object) -> AudienceView:
+    """``view`` with its lone "website" component changed."""
+    website = dataclasses.replace(view.components[2], **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(
+        view, layout=(view.layout[0], website), components=(*view.components[:2], website)
+    )
+
+
+def test_quiet_opt_in_components_are_hidden_from_the_index() -> None:
+    site = render(with_website(sample_view(), only_show_if_degraded=True))
+    assert "Website" not in Page(site["index.html"]).text()
+    assert "components/website/index.html" in site
+
+
+def test_feeds_are_linked_from_every_page(site: dict[str, bytes]) -> None:
+    for path, page in pages(site).items():
+        types = {link.attrs["type"] for link in page.all("link", rel="alternate")}
+        assert {"application/rss+xml", "application/atom+xml"} <= types, path
+
+
+def test_every_time_is_a_time_element_with_a_zone(site: dict[str, bytes]) -> None:
+    for path, page in pages(site).items():
+        times = page.all("time")
+        assert times or path == "404.html", path
+        for element in times:
+            assert datetime.fromisoformat(element.attrs["datetime"]).tzinfo is not None
+            assert re.search(r"(\d\d:\d\d (CET|CEST)|^[A-Z][a-z]{2} \d+)$", element.text)
+        outside = re.sub(r"<time [^>]*>.*?</time>|<title>.*?</title>", "", page.html)
+        assert not re.search(r"\b\d\d:\d\d\b", outside), path
+
+
+def test_private_sites_are_noindex_everywhere() -> None:
+    for page in pages(render(dataclasses.replace(sample_view(), access="private"))).values():
+        assert page.one("meta", name="robots").attrs["content"] == "noindex,nofollow"
+
+
+def test_public_sites_are_indexable(site: dict[str, bytes]) -> None:
+    for page in pages(site).values():
+        assert not page.all("meta", name="robots")
+
+
+def test_assets_are_hashed_and_referenced(site: dict[str, bytes]) -> None:
+    css = [path for path in site if re.fullmatch(r"assets/style\.[0-9a-f]{8}\.css", path)]
+    assert len(css) == 1
+    assert css[0] == f"assets/style.{hashlib.sha256(site[css[0]]).hexdigest()[:8]}.css"
+    for path, page in pages(site).items():
+        (sheet,) = page.all("link", rel="stylesheet")
+        prefix = "https://status.northwind.example/" if path == "404.html" else "../" * path.count("/")
+        assert sheet.attrs["href"] == prefix + css[0]
+
+
+def test_branding_files_are_hashed_and_used() -> None:
+    view = dataclasses.replace(sample_view(), branding=Branding(accent="#aa0000"))
+    branding = {"logo": ("logo.svg", b"<svg/>"), "favicon": ("fav.png", b"png"), "css": ("extra.css", b"a{}")}
+    site = render(view, branding=branding)
+    digest = {name: hashlib.sha256(data).hexdigest()[:8] for name, (_, data) in branding.items()}
+    assert site[f"assets/logo.{digest['logo']}.svg"] == b"<svg/>"
+    assert site[f"assets/extra.{digest['css']}.css"] == b"a{}"
+    page = Page(site["components/checkout/index.html"])
+    sheets = [link.attrs["href"] for link in page.all("link", rel="stylesheet")]
+    assert sheets[1] == f"../../assets/extra.{digest['css']}.css"
+    assert sheets[0].startswith("../../assets/style.")
+    assert page.one("img").attrs == {
+        "src": f"../../assets/logo.{digest['logo']}.svg",
+        "alt": "Northwind",
+        "height": "32",
+    }
+    assert page.one("link", rel="icon").attrs["href"] == f"../../assets/fav.{digest['favicon']}.png"
+    assert b":root{--accent:#aa0000}" in next(d for p, d in site.items() if p.startswith("assets/style."))
+
+
+def test_relative_links_resolve_inside_the_site(site: dict[str, bytes]) -> None:
+    for path, page in pages(site).items():
+        if path == "404.html":
+            continue
+        for element in page.elements:
+            target = element.attrs.get("href") or element.attrs.get("src")
+            if not target or re.match(r"^(https?:|webcal:|mailto:|#)", target):
+                continue
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target.split("#")[0]))
+            assert resolved in site or OTHER_RENDERERS.match(resolved), (path, target)
+
+
+def test_404_links_absolutely(site: dict[str, bytes]) -> None:
+    page = Page(site["404.html"])
+    for element in page.elements:
+        target = element.attrs.get("href") or element.attrs.get("src")
+        if target and element.tag != "svg":
+            assert target.startswith(("https://status.northwind.example/", "webcal:", "#")), target
+
+
+def test_no_script_unless_serving(site: dict[str, bytes]) -> None:
+    for page in pages(site).values():
+        assert not page.all("script")
+        assert "dev-error" not in page.html
+    served = pages(render(dev_script="/_reload.js", dev_error="incidents/x.md:3:1: error: <bad>"))
+    for page in served.values():
+        assert page.one("script").attrs["src"] == "/_reload.js"
+        assert page.html.rstrip().endswith("</script>\n</body>\n</html>")
+        assert "incidents/x.md:3:1: error: &lt;bad&gt;" in page.html
+        assert page.one("div", role="alert")
+
+
+def test_names_are_escaped() -> None:
+    site = render(with_website(sample_view(), name="<script>alert(1)</script>"))
+    assert b"<script>" not in site["index.html"]
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in site["index.html"]
+
+
+def test_output_is_deterministic(site: dict[str, bytes]) -> None:
+    assert render() == site
+
+
+def test_internal_theme_reuses_default_templates() -> None:
+    site = render(dataclasses.replace(sample_view(), theme="internal"))
+    page = Page(site["index.html"])
+    assert page.one("span", class_="env").text == "Internal"
+    assert [c.text for c in page.all("code")] == ["payment-api-eu", "checkout", "website"]
+    assert all("open" in d.attrs for d in page.all("details"))
+    assert Page(site["incidents/2026-11-20-checkout/index.html"]).one("h1").text == "Checkout slow"
+    css = next(data for path, data in site.items() if path.startswith("assets/style."))
+    assert b"statusgen default theme" in css and b"statusgen internal theme" in css
+
+
+def test_a_repository_theme_overrides_the_builtin_one(tmp_path: Path) -> None:
+    default = tmp_path / "default" / "templates"
+    default.mkdir(parents=True)
+    (default / "404.html").write_text('{% extends "base.html" %}{% block main %}Gone{% endblock %}')
+    brand = tmp_path / "brand" / "templates"
+    brand.mkdir(parents=True)
+    (brand / "index.html").write_text(
+        '{% extends "default/index.html" %}{% block group_open %} open{% endblock %}\n'
+    )
+    site = render_pages(dataclasses.replace(sample_view(), theme="brand"), [tmp_path, *THEMES])
+    assert Page(site["404.html"]).one("main").text.strip() == "Gone"
+    assert Page(site["index.html"]).one("details").attrs == {"open": ""}
+    assert "Partial System Outage" in Page(site["index.html"]).text()
+
+
+def test_unknown_theme_is_a_user_error() -> None:
+    with pytest.raises(StatusgenError, match="theme 'fancy' not found"):
+        render(dataclasses.replace(sample_view(), theme="fancy"))
+
+
+def test_formatting() -> None:
+    assert format_percent(100.0) == "100\u00a0%"
+    assert format_percent(99.9) == "99.9\u00a0%"
+    assert format_percent(99.99) == "99.99\u00a0%"
+    assert format_percent(99.9999) == "99.99\u00a0%"
+    assert format_percent(0.0) == "0\u00a0%"
+    assert format_percent(None) == "no data"
+    assert format_duration(timedelta(minutes=35)) == "35 min"
+    assert format_duration(timedelta(hours=2, minutes=5, seconds=59)) == "2 h 5 min"
+    assert format_duration(timedelta(days=3, hours=4, minutes=1)) == "3 d 4 h"
+    assert format_duration(timedelta(seconds=20)) == "under 1 min"
+    assert format_day(date(2025, 12, 31), NOW) == "Dec 31, 2025"
+    summer = datetime(2026, 7, 1, 12, 0, tzinfo=TZ)
+    assert format_time(summer, NOW) == "Jul 1, 12:00 CEST"
+    assert format_time(summer, NOW, "clock") == "12:00 CEST"
+
+
+def big_view(components: int, groups: int) -> AudienceView:
+    """``components`` in ``groups``, every third with an outage day, one open incident."""
+    view = sample_view()
+    base = view.components[0]
+    members = [
+        dataclasses.replace(
+            base,
+            id=f"component-{n}",
+            name=f"Customer component {n}",
+            group_id=f"group-{n % groups}",
+            status=ComponentStatus.OPERATIONAL,
+            uptime=series(outage_day=(n * 7) % 90 if n % 3 == 0 else None),
+        )
+        for n in range(components)
+    ]
+    layout = tuple(
+        GroupView(
+            id=f"group-{g}",
+            name=f"Group {g}",
+            description=None,
+            status=ComponentStatus.OPERATIONAL,
+            uptime=series(outage_day=g),
+            components=tuple(c for c in members if c.group_id == f"group-{g}"),
+            position=g,
+        )
+        for g in range(groups)
+    )
+    incident: IncidentView = dataclasses.replace(
+        view.incidents[0],
+        impact=Impact.MAJOR,
+        components=(AffectedComponent(members[0].id, members[0].name, ComponentStatus.PARTIAL_OUTAGE),),
+    )
+    return dataclasses.replace(
+        view, layout=layout, components=tuple(members), incidents=(incident,), maintenances=()
+    )
+
+
+def test_index_weight() -> None:
+    index = render(big_view(12, 4))["index.html"]
+    assert len(index) < 30_000
+    assert len(gzip.compress(index)) < 8_000
+    assert len(render(big_view(200, 20))["index.html"]) < 150_000
