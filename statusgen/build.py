@@ -10,6 +10,7 @@ from pathlib import Path
 
 from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
+from statusgen.load.authors import Authors, update_authors
 from statusgen.model import Audience, Repository
 from statusgen.output import OutputTree, Staged, stage, swap
 from statusgen.render.api import render_api
@@ -36,11 +37,13 @@ def build(root: Path, out: Path, now: datetime, audiences: Sequence[str] = ()) -
     chosen = choose_audiences(repo, audiences)
     for audience_id in chosen:
         check_theme(repo.root, audience_id, repo.audiences[audience_id].theme)
+    wants_authors = any(repo.audiences[a].internal_notes for a in chosen)
+    authors = update_authors(repo.root, repo.site.tz) if wants_authors else {}
     staged: list[Staged] = []
     reports = []
     try:
         for audience_id in chosen:
-            tree = render_site(repo, audience_id, now)
+            tree = render_site(repo, audience_id, now, authors=authors)
             staged.append(stage(tree, out / audience_id))
             reports.append(SiteReport(audience_id, len(tree), tree.size))
     except BaseException:
@@ -69,9 +72,10 @@ def render_site(
     *,
     dev_script: str | None = None,
     dev_error: str | None = None,
+    authors: Authors | None = None,
 ) -> OutputTree:
     """Every file of one audience's site, in memory."""
-    view = build_view(repo, audience_id, now)
+    view = build_view(repo, audience_id, now, authors)
     tree = OutputTree()
     tree.update(
         render_pages(

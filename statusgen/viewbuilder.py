@@ -6,6 +6,7 @@ the result is an :class:`~statusgen.view.AudienceView` holding nothing the audie
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -39,8 +40,13 @@ from statusgen.view import (
 )
 
 
-def build_view(repo: Repository, audience_id: str, now: datetime) -> AudienceView:
-    """Everything ``audience_id`` may see at ``now``; nothing else leaves this function."""
+def build_view(
+    repo: Repository, audience_id: str, now: datetime, authors: Mapping[tuple[str, str], str] | None = None
+) -> AudienceView:
+    """Everything ``audience_id`` may see at ``now``; nothing else leaves this function.
+
+    ``authors`` ((incident path, update anchor) → name, from git) is shown only with internal notes.
+    """
     audience = repo.audiences[audience_id]
     tz = ZoneInfo(audience.timezone or repo.site.timezone)
     local_now = now.astimezone(tz)
@@ -48,7 +54,8 @@ def build_view(repo: Repository, audience_id: str, now: datetime) -> AudienceVie
     visible_ids = {c.id for c in visible}
     shown = [i for i in repo.incidents if _shows(i, audience_id, audience, visible_ids, now)]
     names = {c.id: c.names.get(audience_id, c.name) for c in visible}
-    incident_views = {i.id: _incident_view(i, audience, names, tz, now) for i in shown}
+    credits = (authors or {}) if audience.internal_notes else {}
+    incident_views = {i.id: _incident_view(i, audience, names, tz, now, credits) for i in shown}
     hide_under = timedelta(minutes=audience.hide_blips_under_minutes)
     policy = repo.site.uptime
 
@@ -136,7 +143,12 @@ def _visible_updates(incident: Incident, audience: Audience, now: datetime) -> l
 
 
 def _incident_view(
-    incident: Incident, audience: Audience, names: dict[str, str], tz: ZoneInfo, now: datetime
+    incident: Incident,
+    audience: Audience,
+    names: dict[str, str],
+    tz: ZoneInfo,
+    now: datetime,
+    authors: Mapping[tuple[str, str], str],
 ) -> IncidentView:
     updates = _visible_updates(incident, audience, now)
     front = incident.front
@@ -163,7 +175,7 @@ def _incident_view(
             for cid, status in incident.affected.items()
             if cid in names
         ),
-        updates=tuple(_update_view(u, tz) for u in reversed(updates)),
+        updates=tuple(_update_view(u, tz, authors.get((incident.path, u.anchor))) for u in reversed(updates)),
         is_open=is_open,
     )
 
@@ -198,7 +210,7 @@ def _next_update(front: IncidentFront | MaintenanceFront, is_open: bool, tz: Zon
     return promised.astimezone(tz) if promised is not None and is_open else None
 
 
-def _update_view(update: Update, tz: ZoneInfo) -> UpdateView:
+def _update_view(update: Update, tz: ZoneInfo, author: str | None) -> UpdateView:
     return UpdateView(
         at=update.at.astimezone(tz),
         status=update.status,
@@ -207,7 +219,7 @@ def _update_view(update: Update, tz: ZoneInfo) -> UpdateView:
         html=markdown_to_html(update.body),
         text=markdown_to_text(update.body),
         anchor=update.anchor,
-        author=None,
+        author=author,
     )
 
 

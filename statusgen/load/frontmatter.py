@@ -18,7 +18,7 @@ HEADING_EXAMPLE = "## 2026-11-20 14:10 UTC — Investigating"
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _HEADING = re.compile(r"^ {0,3}##(?:\s|$)")
-_UPDATE = re.compile(
+UPDATE_HEADING = re.compile(
     r"^ {0,3}##\s+(?P<time>\S.*?)\s+[—–-]\s+(?P<status>\S.*?)(?:\s+(?P<internal>\[internal\]))?\s*$",
     re.IGNORECASE,
 )
@@ -122,7 +122,7 @@ def _update(
     zone: tzinfo,
     problems: list[Problem],
 ) -> Update | None:
-    match = _UPDATE.match(heading)
+    match = UPDATE_HEADING.match(heading)
     if match is None:
         problems.append(
             Problem(

@@ -75,7 +75,12 @@ class Update:
     @property
     def anchor(self) -> str:
         """Stable fragment id; the loader refuses two updates of one incident at the same time."""
-        return "update-" + self.at.astimezone(_UTC).strftime("%Y%m%dt%H%M%Sz")
+        return update_anchor(self.at)
+
+
+def update_anchor(at: datetime) -> str:
+    """The fragment id of the update written at ``at``: ``update-20261120t141000z``."""
+    return "update-" + at.astimezone(_UTC).strftime("%Y%m%dt%H%M%Sz")
 
 
 @dataclass(frozen=True)
