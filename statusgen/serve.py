@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import TracebackType
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
@@ -39,6 +39,7 @@ RELOAD_PATH = "/_statusgen/livereload.js"
 VERSION_PATH = "/_statusgen/version"
 INPUT_FOLDERS = frozenset({"site-config", "incidents", "status-log", "themes"})
 LONG_POLL_S = 25.0
+_TYPES = {".atom": "application/atom+xml", ".rss": "application/rss+xml", ".ics": "text/calendar"}
 
 RELOAD_SCRIPT = b"""// statusgen serve: reload this tab when its site was rebuilt.
 (function () {
@@ -217,10 +218,18 @@ def route(snapshot: Snapshot, raw_path: str) -> Response:
         return Response(HTTPStatus.MOVED_PERMANENTLY, b"", location=f"/{quote(audience)}/")
     key = rest + "index.html" if rest == "" or rest.endswith("/") else rest
     if key in site:
-        return Response(HTTPStatus.OK, site[key], mimetypes.guess_type(key)[0] or "application/octet-stream")
+        return Response(HTTPStatus.OK, site[key], content_type(key))
     if f"{rest}/index.html" in site:
         return Response(HTTPStatus.MOVED_PERMANENTLY, b"", location=quote(f"/{audience}/{rest}/"))
     return Response(HTTPStatus.NOT_FOUND, site.get("404.html") or _page(snapshot, "Not found", ""))
+
+
+def content_type(path: str) -> str:
+    """The Content-Type of a site file; text types say UTF-8, as every renderer writes it."""
+    suffix = PurePosixPath(path).suffix
+    kind = _TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "text/plain"
+    textual = kind.startswith("text/") or kind.endswith(("+xml", "/json", "/javascript", "/xml"))
+    return f"{kind}; charset=utf-8" if textual else kind
 
 
 def _not_found(snapshot: Snapshot) -> Response:
@@ -332,7 +341,12 @@ class DevServer:
             ) from None
         self._http.daemon_threads = True
         self._threads = [
-            threading.Thread(target=self._http.serve_forever, name="statusgen-http", daemon=True),
+            threading.Thread(
+                target=self._http.serve_forever,
+                kwargs={"poll_interval": 0.1},
+                name="statusgen-http",
+                daemon=True,
+            ),
             threading.Thread(target=self._watch, name="statusgen-watch", daemon=True),
         ]
 

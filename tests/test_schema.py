@@ -1,0 +1,106 @@
+"""JSON Schemas from the models: deterministic, current, and in agreement with the loader."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import jsonschema  # type: ignore[import-untyped]
+import pytest
+from click.testing import CliRunner
+
+from statusgen.cli import cli
+from statusgen.load.frontmatter import Document, split_front_matter
+from statusgen.load.yamlpos import load_yaml
+from statusgen.scaffold import init_repository
+from statusgen.schema import schema_text, schemas
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+NAMES = ["audience.schema.json", "components.schema.json", "incident.schema.json", "site.schema.json"]
+
+
+def _yaml(path: Path) -> object:
+    """The data as statusgen reads it: dates and times stay text."""
+    return load_yaml(path.read_text())[0]
+
+
+def _front_matter(path: Path) -> object:
+    document = split_front_matter(path.read_text(), path.name)
+    assert isinstance(document, Document), document
+    return load_yaml(document.front)[0]
+
+
+def _validator(name: str) -> Any:
+    schema = schemas()[name]
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_cli_writes_every_schema_deterministically(tmp_path: Path) -> None:
+    for out in ("a", "b"):
+        result = CliRunner().invoke(cli, ["schema", "--out", str(tmp_path / out)])
+        assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == NAMES
+    for name in NAMES:
+        text = (tmp_path / "a" / name).read_text()
+        assert text == (tmp_path / "b" / name).read_text()
+        assert text.endswith("}\n")
+        assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def test_committed_schemas_are_current() -> None:
+    """schemas/ is generated: after a model change, run `statusgen schema --out schemas`."""
+    for name, schema in schemas().items():
+        assert (ROOT / "schemas" / name).read_text() == schema_text(schema), name
+
+
+def _config_files(root: Path) -> list[tuple[str, Path]]:
+    files = [("site.schema.json", root / "site-config/site.yaml")]
+    files.append(("components.schema.json", root / "site-config/components.yaml"))
+    files += [("audience.schema.json", p) for p in sorted((root / "site-config/audiences").glob("*.yaml"))]
+    return files
+
+
+@pytest.mark.parametrize("source", ["example", "scaffold", "fixture"])
+def test_schemas_accept_the_files_that_load(source: str, tmp_path: Path) -> None:
+    if source == "scaffold":
+        root = tmp_path / "status"
+        init_repository(root, datetime(2026, 11, 23, tzinfo=UTC))
+    else:
+        root = ROOT if source == "example" else FIXTURES / "minimal"
+    checked = 0
+    for name, path in _config_files(root):
+        if path.is_file():
+            _validator(name).validate(_yaml(path))
+            checked += 1
+    incidents = _validator("incident.schema.json")
+    for path in sorted((root / "incidents").rglob("*.md")):
+        if path.name.lower() != "readme.md":
+            incidents.validate(_front_matter(path))
+            checked += 1
+    assert checked >= 4
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("audience.schema.json", {"title": "x", "base_url": "https://x/", "access": "secret"}),
+        ("audience.schema.json", {"title": "x", "base_url": "https://x/", "colour": "red"}),
+        ("site.schema.json", {"timezone": "UTC"}),
+        ("components.schema.json", {"components": [{"id": "API", "name": "x"}]}),
+        ("incident.schema.json", {"title": "x", "components": {"api": "down"}}),
+        ("incident.schema.json", {"type": "maintenance", "title": "x"}),
+    ],
+)
+def test_schemas_reject_what_the_loader_rejects(name: str, data: object) -> None:
+    assert not _validator(name).is_valid(data)
+
+
+def test_example_yaml_points_at_the_committed_schemas() -> None:
+    for _, path in _config_files(ROOT):
+        first = path.read_text().splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        assert (path.parent / first.split("=", 1)[1]).resolve().is_file(), path
