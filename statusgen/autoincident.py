@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
@@ -53,8 +52,7 @@ def update_auto_incident(
     current = _open_incident(root, component.id, zone)
     if current is not None:
         return _follow_up(root, current, observation)
-    leaves_operational = transition.previous in (None, ComponentStatus.OPERATIONAL)
-    if observation.status is ComponentStatus.OPERATIONAL or not leaves_operational:
+    if transition.previous is not ComponentStatus.OPERATIONAL:
         return None
     path = _new_path(root, component.id, observation.at.astimezone(zone).date().isoformat())
     write_text_atomic(path, new_incident_text(component, observation))
@@ -63,17 +61,15 @@ def update_auto_incident(
 
 def new_incident_text(component: Component, observation: Observation) -> str:
     """The Markdown of a fresh draft incident for ``observation``."""
-    front = {
-        "title": f"{component.name}: {observation.status.label.lower()} detected",
-        "impact": IMPACT[observation.status].value,
-        "components": {component.id: observation.status.value},
-        "draft": True,
-    }
-    return (
-        "---\n# Opened by a monitor. Review it, then set draft: false to publish it.\n"
-        f"{_dump(front)}---\n\n"
-        f"{_update(observation.at, IncidentStatus.INVESTIGATING, _seen(observation))}"
-    )
+    front = [
+        "# Opened by a monitor. Review it, then set draft: false to publish it.",
+        _entry("title", f"{component.name}: {observation.status.label.lower()} detected"),
+        _entry("impact", IMPACT[observation.status].value),
+        _entry("components", {component.id: observation.status.value}),
+        _entry("draft", True),
+    ]
+    update = _update(observation.at, IncidentStatus.INVESTIGATING, _seen(observation))
+    return "\n".join(["---", *front, "---", "", update])
 
 
 def _follow_up(root: Path, current: tuple[Path, Incident], observation: Observation) -> str | None:
@@ -83,7 +79,9 @@ def _follow_up(root: Path, current: tuple[Path, Incident], observation: Observat
     at = _free_time(observation.at, incident)
     if observation.status is ComponentStatus.OPERATIONAL:
         body = f"{_who(observation)} reports the component operational again."
-        write_text_atomic(path, _with_update(text, relative, _update(at, IncidentStatus.RESOLVED, body)))
+        write_text_atomic(
+            path, _with_update(text, relative, _update(at, IncidentStatus.RESOLVED, body), incident)
+        )
         return f"resolved {relative}"
     front = incident.front
     assert isinstance(front, IncidentFront)  # _open_incident keeps incidents only
@@ -97,7 +95,7 @@ def _follow_up(root: Path, current: tuple[Path, Incident], observation: Observat
     # Keep the word a person may have moved on to (Identified, Monitoring): a monitor cannot judge it.
     word = next((u.status for u in reversed(incident.updates) if u.status in _OPEN_WORDS), None)
     update = _update(at, IncidentStatus(word or IncidentStatus.INVESTIGATING), _seen(observation))
-    write_text_atomic(path, _with_update(text, relative, update))
+    write_text_atomic(path, _with_update(text, relative, update, incident))
     return f"updated {relative}"
 
 
@@ -152,19 +150,23 @@ def _who(observation: Observation) -> str:
     return f"`{observation.source}`" if observation.source else "A monitor"
 
 
-def _dump(mapping: Mapping[str, object]) -> str:
-    text: str = yaml.safe_dump(
-        mapping, sort_keys=False, default_flow_style=None, allow_unicode=True, width=float("inf")
+def _entry(key: str, value: object) -> str:
+    """``key: value`` on one line, the value in YAML flow style and quoted where YAML needs it."""
+    dumped: str = yaml.safe_dump(
+        [value], default_flow_style=True, sort_keys=False, allow_unicode=True, width=float("inf")
     )
-    return text
+    return f"{key}: {dumped.strip()[1:-1]}"
 
 
-def _with_update(text: str, relative: str, update: str) -> str:
-    """``text`` with ``update`` first in the body (updates read newest first)."""
-    lines = split_lines(text)
-    document = split_front_matter(text, relative)
-    assert not isinstance(document, Problem)  # the file was just loaded without problems
-    head, body = lines[: document.body_line - 1], lines[document.body_line - 1 :]
+def _with_update(text: str, relative: str, update: str, incident: Incident) -> str:
+    """``text`` with ``update`` added in the order the file keeps: first, or last when oldest first."""
+    lines, _, body_start = _split(text, relative)
+    head, body = lines[:body_start], lines[body_start:]
+    oldest_first = len(incident.updates) > 1 and incident.updates[0].line < incident.updates[-1].line
+    if oldest_first:
+        while body and not body[-1].strip():
+            body.pop()
+        return "\n".join([*head, *body, "", update.rstrip("\n")]) + "\n"
     while body and not body[0].strip():
         body.pop(0)
     return "\n".join([*head, "", update.rstrip("\n"), *([""] if body else []), *body]) + "\n"
@@ -172,15 +174,18 @@ def _with_update(text: str, relative: str, update: str) -> str:
 
 def _with_front_key(text: str, relative: str, key: str, value: object) -> str:
     """``text`` with the front-matter entry ``key`` (one line or a block) replaced by ``key: value``."""
-    lines = split_lines(text)
-    document = split_front_matter(text, relative)
-    assert not isinstance(document, Problem)  # the file was just loaded without problems
-    start, end = document.front_line - 1, document.body_line - 2
-    entry = _dump({key: value}).rstrip("\n")
-    first = next((i for i in range(start, end) if re.match(rf"{re.escape(key)}\s*:", lines[i])), None)
-    if first is None:
-        return "\n".join([*lines[:end], entry, *lines[end:]]) + "\n"
-    last = first + 1
+    lines, front_start, body_start = _split(text, relative)
+    end = body_start - 1  # the closing '---'
+    first = next((i for i in range(front_start, end) if re.match(rf"{re.escape(key)}\s*:", lines[i])), end)
+    last = first + 1 if first < end else end
     while last < end and lines[last][:1] in (" ", "\t", "-"):
         last += 1
-    return "\n".join([*lines[:first], entry, *lines[last:]]) + "\n"
+    return "\n".join([*lines[:first], _entry(key, value), *lines[last:]]) + "\n"
+
+
+def _split(text: str, relative: str) -> tuple[list[str], int, int]:
+    """The file's lines, and the indexes of the front matter's first line and of the body's first."""
+    document = split_front_matter(text, relative)
+    if isinstance(document, Problem):
+        raise InputError([document])
+    return split_lines(text), document.front_line - 1, document.body_line - 1

@@ -145,7 +145,12 @@ def record(
 
 @cli.group()
 def ingest() -> None:
-    """Record what an external monitoring system reports."""
+    """Record what an external monitoring system reports.
+
+    \b
+    Example:
+      statusgen ingest alertmanager --url http://alertmanager:9093
+    """
 
 
 @ingest.command()

@@ -44,9 +44,10 @@ def apply_observations(
         message); it is removed when nothing changed, so its existence means "commit".
     """
     root = repository.root
+    ordered = sorted(observations, key=lambda o: o.component)
+    components = [find_component(repository, observation.component) for observation in ordered]
     lines: list[str] = []
-    for observation in sorted(observations, key=lambda o: o.component):
-        component = find_component(repository, observation.component)
+    for observation, component in zip(ordered, components, strict=True):
         with component_lock(root, component.id):
             transition = append_observation(root, observation, repository.site.tz)
             if transition is None:
@@ -64,8 +65,7 @@ def apply_observations(
 def describe(transition: Transition) -> str:
     """``payment-api-eu: operational → major_outage (alertmanager: HighErrorRate)``."""
     observation = transition.observation
-    before = transition.previous.value if transition.previous else "(no entry)"
-    line = f"{observation.component}: {before} → {observation.status.value}"
+    line = f"{observation.component}: {transition.previous.value} → {observation.status.value}"
     cause = ": ".join(part for part in (observation.source, observation.note) if part)
     if cause:
         line += f" ({cause})"

@@ -4,7 +4,8 @@ Every writer holds the component's lock (``status-log/.<component>.yaml.lock``) 
 file, decides and replaces it atomically, so concurrent recorders never lose or duplicate an entry.
 
 An observation older than the newest entry is inserted at its time and kept only when it differs
-from the entry in force at that time (the one before it); nothing recorded is ever removed.
+from the entry in force at that time (the one before it); nothing recorded is ever removed. Before
+its first entry a component is operational, so a healthy component never gets a file.
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ class Transition:
     """An observation that was written because it changes the component's status."""
 
     observation: Observation
-    previous: ComponentStatus | None
-    """The status in force just before; ``None`` when the log had no earlier entry."""
+    previous: ComponentStatus
+    """The status in force just before (operational before the first entry)."""
     latest: bool
     """Whether the entry is now the newest of the log (``False``: inserted before later ones)."""
 
@@ -104,7 +105,8 @@ def append_observation(root: Path, observation: Observation, zone: tzinfo) -> Tr
     that form.
 
     :param zone: the site's zone, for times written in the file without one.
-    :returns: the transition written, or ``None`` when the status was already in force.
+    :returns: the transition written, or ``None`` when the status was already in force (before the
+        first entry: operational).
     :raises InputError: when an entry the decision needs cannot be read.
     """
     observation = replace(observation, at=observation.at.astimezone(UTC).replace(microsecond=0))
@@ -151,7 +153,7 @@ def _entry_lines(path: Path, relative: str, zone: tzinfo) -> list[str]:
     return [format_entry(entry) for entry in sorted(entries, key=lambda entry: entry.at)]
 
 
-def _slot(lines: list[str], at: datetime, relative: str, zone: tzinfo) -> tuple[int, ComponentStatus | None]:
+def _slot(lines: list[str], at: datetime, relative: str, zone: tzinfo) -> tuple[int, ComponentStatus]:
     """Where an entry at ``at`` goes, and the status in force at ``at`` (the last entry not after it).
 
     Scans from the end and reads only the lines it passes: a new observation usually needs one.
@@ -164,7 +166,7 @@ def _slot(lines: list[str], at: datetime, relative: str, zone: tzinfo) -> tuple[
         entry_at, status = _time_and_status(lines[index], index + 1, relative, zone)
         if entry_at <= at:
             return index + 1, status
-    return first_entry, None
+    return first_entry, ComponentStatus.OPERATIONAL
 
 
 def _time_and_status(

@@ -88,11 +88,11 @@ def build_view(
                 position=position,
                 since=component.since,
                 only_show_if_degraded=component.only_show_if_degraded,
-                incident_ids=tuple(i.id for i in sorted(touching, key=_newest_first)),
+                incident_ids=tuple(i.id for i in sorted(touching, key=_by_start, reverse=True)),
             )
         )
     layout = _layout(repo, audience_id, components, measures, titles)
-    views = sorted(incident_views.values(), key=lambda v: (v.started, v.id), reverse=True)
+    views = sorted(incident_views.values(), key=_by_start, reverse=True)
     return AudienceView(
         id=audience_id,
         site_name=repo.site.name,
@@ -223,17 +223,14 @@ def _update_view(update: Update, tz: ZoneInfo, author: str | None) -> UpdateView
     )
 
 
-def _newest_first(incident: Incident) -> tuple[datetime, str]:
-    return (_EPOCH - incident.started, incident.id)
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
+def _by_start(incident: Incident | IncidentView) -> tuple[datetime, str]:
+    return (incident.started, incident.id)
 
 
 def _titles_by_day(incidents: list[Incident], tz: ZoneInfo, now: datetime) -> dict[date, tuple[str, ...]]:
     """Titles of the incidents that were open on each local day, oldest incident first."""
     days: dict[date, list[str]] = {}
-    for incident in sorted(incidents, key=lambda i: (i.started, i.id)):
+    for incident in sorted(incidents, key=_by_start):
         if incident.started > now:
             continue
         # An incident written only as "Resolved" still marks the day it happened.

@@ -123,7 +123,7 @@ def test_real_alertmanager_outage_recovery_and_unreachable(repo: Path, alertmana
     assert (code, output.splitlines()) == (
         0,
         [
-            "checkout: (no entry) → partial_outage (alertmanager: CheckoutErrors)",
+            "checkout: operational → partial_outage (alertmanager: CheckoutErrors)",
             "payment-api-eu: operational → major_outage (alertmanager: HighErrorRate, LatencyHigh)",
             "created incidents/auto/2026-11-23-payment-api-eu.md",
         ],
@@ -173,7 +173,6 @@ def test_file_mode_reads_the_same_json(repo: Path, tmp_path: Path) -> None:
     assert (code, output.splitlines()) == (
         0,
         [
-            "checkout: (no entry) → operational (alertmanager)",
             "payment-api-eu: operational → major_outage (alertmanager: HighErrorRate)",
             "created incidents/auto/2026-11-23-payment-api-eu.md",
         ],
@@ -266,7 +265,7 @@ def test_a_bad_regex_is_a_located_config_error(repo: Path) -> None:
     code, output = run(repo, "ingest", "alertmanager", "--file", "x.json")
     assert code == 1
     assert output.startswith(
-        "site-config/components.yaml:13:39: error: the pattern for label 'env' is not a regular expression"
+        "site-config/components.yaml:14:52: error: the pattern for label 'env' is not a regular expression"
     )
 
 

@@ -60,9 +60,14 @@ def test_same_observation_twice_changes_nothing(repo: Path) -> None:
     assert log(repo, "db-eu") == before == "- {at: 2026-11-23T09:00:00Z, status: partial_outage}\n"
 
 
+def test_a_component_without_a_log_is_operational(repo: Path) -> None:
+    assert run(repo, "record", "db-eu", "operational") == (0, "no changes\n")
+    assert not (repo / "status-log" / "db-eu.yaml").exists()
+
+
 def test_first_entry_creates_the_file(repo: Path) -> None:
     code, output = run(repo, "record", "db-eu", "degraded_performance", "--at", "2026-11-23 10:00:30 UTC")
-    assert (code, output) == (0, "db-eu: (no entry) → degraded_performance\n")
+    assert (code, output) == (0, "db-eu: operational → degraded_performance\n")
     assert log(repo, "db-eu") == "- {at: 2026-11-23T10:00:30Z, status: degraded_performance}\n"
 
 
@@ -190,7 +195,7 @@ def test_summary_file_holds_the_changes_and_disappears_when_nothing_changed(
 ) -> None:
     summary = tmp_path / "summary.txt"
     run(repo, "record", "db-eu", "major_outage", "--note", "disk full", "--summary", str(summary))
-    assert summary.read_text(encoding="utf-8") == "db-eu: (no entry) → major_outage (disk full)\n"
+    assert summary.read_text(encoding="utf-8") == "db-eu: operational → major_outage (disk full)\n"
     code, output = run(repo, "record", "db-eu", "major_outage", "--summary", str(summary))
     assert (code, output) == (0, "no changes\n")
     assert not summary.exists()
@@ -218,7 +223,7 @@ cycle = list(ComponentStatus)
 start = datetime(2026, 11, 1, tzinfo=UTC)
 for index in range(parity, 1000, 2):
     at = start + timedelta(seconds=index)
-    apply_observations(repository, [Observation("db-eu", cycle[index % 5], at, f"writer{parity}")])
+    apply_observations(repository, [Observation("db-eu", cycle[(index + 1) % 5], at, f"writer{parity}")])
 """
 
 
@@ -233,7 +238,7 @@ def test_two_processes_recording_1000_transitions_lose_and_duplicate_nothing(rep
     cycle = list(ComponentStatus)
     start = datetime(2026, 11, 1, tzinfo=UTC)
     expected = [
-        format_entry(Observation("db-eu", cycle[i % 5], start + timedelta(seconds=i), f"writer{i % 2}"))
+        format_entry(Observation("db-eu", cycle[(i + 1) % 5], start + timedelta(seconds=i), f"writer{i % 2}"))
         for i in range(1000)
     ]
     assert log(repo, "db-eu").splitlines() == expected
