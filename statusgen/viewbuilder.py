@@ -62,8 +62,13 @@ def build_view(
     components: list[ComponentView] = []
     measures: dict[str, tuple[DayMeasure, ...]] = {}
     titles: dict[str, dict[date, tuple[str, ...]]] = {}
+    by_component: dict[str, list[Incident]] = {c.id: [] for c in visible}
+    for incident in shown:
+        for cid in incident.affected:
+            if cid in by_component:
+                by_component[cid].append(incident)
     for position, component in _positions(visible):
-        touching = [i for i in shown if component.id in i.affected]
+        touching = by_component[component.id]
         timeline = component_timeline(
             component.id, repo.status_log.get(component.id, ()), touching, now, hide_under
         )

@@ -86,3 +86,21 @@ def test_self_referencing_alias_does_not_loop() -> None:
     value, tree = load_yaml("a: &x [1, *x]\n")
     assert value["a"][1] is value["a"]
     assert tree.lookup(("a", 1)) == Position(1, 4)  # an alias is its anchor's node: it points there
+
+
+def test_fast_and_careful_readers_agree_on_every_example_file() -> None:
+    """libyaml reads valid files; the pure-Python reader must see the same values and positions."""
+    from pathlib import Path
+
+    from statusgen.load.yamlpos import LazyPositions, load_yaml_with_positions
+
+    root = Path(__file__).resolve().parent.parent
+    files = [*root.glob("site-config/**/*.yaml"), *root.glob("status-log/*.yaml")]
+    assert len(files) > 8
+    for file in files:
+        text = file.read_text()
+        fast, lazy = load_yaml(text)
+        careful, tree = load_yaml_with_positions(text)
+        assert isinstance(lazy, LazyPositions)
+        assert fast == careful, file
+        assert lazy.lookup((0,)) == tree.lookup((0,))

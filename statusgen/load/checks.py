@@ -12,7 +12,7 @@ from statusgen.errors import Problem
 from statusgen.load.files import Located
 from statusgen.load.parsed import Parsed
 from statusgen.load.problems import did_you_mean
-from statusgen.load.yamlpos import PositionTree
+from statusgen.load.yamlpos import Positions
 from statusgen.model import Catalogue, Component, Group, Incident, MaintenanceFront
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -74,7 +74,7 @@ def _raw_tags(items: list[dict[Any, Any]]) -> set[str]:
     return {t for i in items if isinstance(i.get("tags"), list) for t in i["tags"] if isinstance(t, str)}
 
 
-def _at(path: str, tree: PositionTree, loc: Sequence[Any], message: str, *, at_key: bool = False) -> Problem:
+def _at(path: str, tree: Positions, loc: Sequence[Any], message: str, *, at_key: bool = False) -> Problem:
     position = tree.lookup(loc, at_key=at_key)
     return Problem(path, position.line, position.col, message)
 
@@ -120,7 +120,7 @@ def _catalogue(located: Located[Catalogue], known: Known) -> Iterator[Problem]:
 
 
 def _names(
-    path: str, tree: PositionTree, loc: tuple[Any, ...], names: dict[str, str], known: Known
+    path: str, tree: Positions, loc: tuple[Any, ...], names: dict[str, str], known: Known
 ) -> Iterator[Problem]:
     for audience in names:
         if audience not in known.audiences:
@@ -131,7 +131,7 @@ def _names(
 
 
 def _selection(
-    path: str, tree: PositionTree, loc: tuple[str, str], entries: list[str], known: Known
+    path: str, tree: Positions, loc: tuple[str, str], entries: list[str], known: Known
 ) -> Iterator[Problem]:
     for index, entry in enumerate(entries):
         message = _selection_problem(entry, known)

@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar
 
 from statusgen.errors import Problem
 from statusgen.load.problems import validate_located
-from statusgen.load.yamlpos import PositionTree, YamlSyntaxError, load_yaml
+from statusgen.load.yamlpos import Positions, YamlSyntaxError, load_yaml
 
 T = TypeVar("T")
 
@@ -18,7 +18,7 @@ class Located(Generic[T]):
     """A validated value with the file it came from and the positions of its parts."""
 
     path: str
-    tree: PositionTree
+    tree: Positions
     value: T
 
 
@@ -28,7 +28,7 @@ class Raw:
 
     path: str
     data: Any
-    tree: PositionTree
+    tree: Positions
 
 
 def read_text(root: Path, path: str, problems: list[Problem]) -> str | None:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from statusgen.errors import Problem
-from statusgen.load.yamlpos import PositionTree
+from statusgen.load.yamlpos import Positions
 from statusgen.model.base import Id
 
 _ID_PATTERN: str = next(m.pattern for m in get_args(Id)[1:] if hasattr(m, "pattern"))
@@ -59,7 +59,7 @@ _BOUNDS = {
 
 
 def validate_located(
-    target: Any, data: Any, tree: PositionTree, path: str, context: dict[str, Any]
+    target: Any, data: Any, tree: Positions, path: str, context: dict[str, Any]
 ) -> tuple[Any, list[Problem]]:
     """Validate ``data`` as ``target`` (a model or a type such as ``list[LogEntry]``).
 
@@ -77,7 +77,7 @@ def _adapter(target: Any) -> TypeAdapter[Any]:
 
 
 def validation_problems(
-    errors: Sequence[ErrorDetails], data: Any, tree: PositionTree, path: str, target: Any
+    errors: Sequence[ErrorDetails], data: Any, tree: Positions, path: str, target: Any
 ) -> list[Problem]:
     """One Problem per location; the branches of a union at one location are merged into one message."""
     located = [(error, *_file_loc(data, error)) for error in errors]

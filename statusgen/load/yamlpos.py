@@ -1,15 +1,17 @@
 """YAML with source positions: the parsed value plus a tree of positions keyed like pydantic's ``loc``.
 
-The loader is PyYAML's pure-Python ``SafeLoader`` (libyaml's loader keeps marks but loses detail in
-its error messages). The timestamp resolver is removed, so dates and times stay text and the models
-read them with the site's timezone.
+Documents are read by libyaml first; positions are worked out by PyYAML's pure-Python ``SafeLoader``
+only when a problem needs one, and syntax errors always come from it (libyaml's messages lose
+detail). The timestamp resolver is removed, so dates and times stay text and the models read them
+with the site's timezone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, Protocol
 
 import yaml
 from yaml.constructor import ConstructorError
@@ -76,12 +78,51 @@ class _Loader(yaml.SafeLoader):
             ) from None
 
 
-def load_yaml(text: str, first_line: int = 1) -> tuple[Any, PositionTree]:
-    """Parse one YAML document into its value and position tree.
+class Positions(Protocol):
+    """Where the parts of a document are: an eager :class:`PositionTree` or :class:`LazyPositions`."""
+
+    def lookup(self, loc: Sequence[Any], *, at_key: bool = False) -> Position: ...
+
+
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's parser with :class:`_Loader`'s resolvers: the same values, no positions."""
+
+    yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+@dataclass
+class LazyPositions:
+    """Positions of a document read by the fast parser, worked out only when a problem needs one.
+
+    Most files are valid, and keeping marks for every node costs most of the loading time.
+    """
+
+    text: str
+    first_line: int
+
+    @cached_property
+    def tree(self) -> PositionTree:
+        return load_yaml_with_positions(self.text, self.first_line)[1]
+
+    def lookup(self, loc: Sequence[Any], *, at_key: bool = False) -> Position:
+        return self.tree.lookup(loc, at_key=at_key)
+
+
+def load_yaml(text: str, first_line: int = 1) -> tuple[Any, Positions]:
+    """Parse one YAML document into its value and the positions of its parts.
 
     :param first_line: the file line on which ``text`` starts (front matter starts on line 2).
     :raises YamlSyntaxError: when the text is not one well-formed YAML document.
     """
+    try:
+        value = yaml.load(text, Loader=_FastLoader)  # a SafeLoader subclass: safe
+    except Exception:  # the careful reader below says exactly what failed
+        return load_yaml_with_positions(text, first_line)
+    return value, LazyPositions(text, first_line)
+
+
+def load_yaml_with_positions(text: str, first_line: int = 1) -> tuple[Any, PositionTree]:
+    """:func:`load_yaml` with every position worked out at once, by the pure-Python reader."""
     try:
         return _load(text, first_line)
     except yaml.MarkedYAMLError as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Literal
 
 from pydantic import model_validator
@@ -85,7 +86,10 @@ def update_anchor(at: datetime) -> str:
 
 @dataclass(frozen=True)
 class Incident:
-    """A loaded incident or maintenance: front matter, updates (oldest first) and where it lives."""
+    """A loaded incident or maintenance: front matter, updates (oldest first) and where it lives.
+
+    Derived values are cached: every audience's view asks for them for every component.
+    """
 
     id: str
     path: str
@@ -105,14 +109,14 @@ class Incident:
     def draft(self) -> bool:
         return self.front.draft
 
-    @property
+    @cached_property
     def affected(self) -> dict[str, ComponentStatus]:
         """Component id → the status it has while this incident is open or this maintenance runs."""
         if isinstance(self.front, MaintenanceFront):
             return dict.fromkeys(self.front.components, ComponentStatus.UNDER_MAINTENANCE)
         return dict(self.front.components)
 
-    @property
+    @cached_property
     def started(self) -> datetime:
         """Window start for maintenance; otherwise ``started:`` or the earliest update."""
         front = self.front
@@ -122,7 +126,7 @@ class Incident:
             return front.started
         return self.updates[0].at if self.updates else datetime.max.replace(tzinfo=_UTC)
 
-    @property
+    @cached_property
     def resolved_at(self) -> datetime | None:
         """First Resolved update (incidents) or the window's end, moved by Completed/Cancelled."""
         if isinstance(self.front, MaintenanceFront):

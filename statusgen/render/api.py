@@ -65,11 +65,10 @@ def render_api(view: AudienceView) -> dict[str, bytes]:
     """The eight Statuspage v2 endpoints under ``api/v2/``, each a JSON document."""
     ctx = _context(view)
     components = _component_list(ctx)
-    incidents = [_incident(ctx, incident) for incident in view.incidents]
+    # Lists hold the most recent; open incidents are few. Only those rows are ever written.
+    incidents = [_incident(ctx, incident) for incident in view.incidents[:MAX_LISTED]]
+    open_incidents = [_incident(ctx, incident) for incident in view.incidents if incident.is_open]
     maintenances = [_incident(ctx, incident) for incident in view.maintenances]
-    open_incidents = [
-        row for row, incident in zip(incidents, view.incidents, strict=True) if incident.is_open
-    ]
     upcoming = _with_status(maintenances, view.maintenances, {MaintenanceStatus.SCHEDULED})
     active = _with_status(maintenances, view.maintenances, _RUNNING)
     page = _page(ctx, components)

@@ -8,6 +8,7 @@ the rendered HTML goes through nh3 with a small allow-list, so no script, event 
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 
 import markdown
@@ -29,7 +30,9 @@ _EXTENSIONS = ["abbr", "def_list", "fenced_code", "footnotes", "tables", "sane_l
 _EXTENSION_CONFIGS = {"toc": {"baselevel": 3}}
 
 
+@cache
 def _converter() -> markdown.Markdown:
+    """One converter, reset before each use: building one costs far more than a conversion."""
     md = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS)
     # Raw HTML blocks and inline tags become escaped text instead of markup.
     md.preprocessors.deregister("html_block")
@@ -37,13 +40,15 @@ def _converter() -> markdown.Markdown:
     return md
 
 
+# Every audience renders the same update bodies: remember each result for the whole process.
+@lru_cache(maxsize=65536)
 def markdown_to_html(text: str) -> str:
     """Render Markdown to HTML that is safe to embed in a page.
 
     Allowed: paragraphs, lists, links (http, https, mailto only; ``rel="nofollow noopener"``), code,
     emphasis, quotes, h3–h6, tables, line breaks and rules. Everything else is stripped.
     """
-    rendered = _converter().convert(text)
+    rendered = _converter().reset().convert(text)
     return nh3.clean(
         rendered,
         tags=set(_TAGS),
@@ -111,6 +116,7 @@ class _TextWriter(HTMLParser):
         self.parts.append(data)
 
 
+@lru_cache(maxsize=65536)
 def markdown_to_text(text: str) -> str:
     """Render Markdown to plain text (JSON bodies, iCal descriptions, feed summaries)."""
     writer = _TextWriter()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
 
@@ -34,8 +34,9 @@ def render_feeds(view: AudienceView) -> dict[str, bytes]:
     working. Bytes depend only on ``view``: the feed's build date is its newest entry's time.
     """
     everything = view.incidents + view.maintenances
+    by_id = {incident.id: incident for incident in everything}
     feeds = [_Feed("history", view.title, view.base_url, everything)]
-    feeds += [_component_feed(view, component, everything) for component in view.components]
+    feeds += [_component_feed(view, component, by_id) for component in view.components]
     files: dict[str, bytes] = {}
     for feed in feeds:
         files[f"{feed.path}.rss"] = _generator(view, feed, "rss").rss_str(pretty=True)
@@ -43,10 +44,8 @@ def render_feeds(view: AudienceView) -> dict[str, bytes]:
     return files
 
 
-def _component_feed(
-    view: AudienceView, component: ComponentView, everything: Iterable[IncidentView]
-) -> _Feed:
-    mine = tuple(incident for incident in everything if incident.id in component.incident_ids)
+def _component_feed(view: AudienceView, component: ComponentView, by_id: Mapping[str, IncidentView]) -> _Feed:
+    mine = tuple(by_id[i] for i in component.incident_ids if i in by_id)
     return _Feed(
         path=f"components/{component.id}/history",
         title=f"{component.name} — {view.title}",
