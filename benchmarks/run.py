@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,7 +32,6 @@ from pathlib import Path
 from generate import Spec, build_time, generate, stamp
 
 DEFAULT_SIZES = "20x100x3,50x1000x3,100x5000x5,200x5000x5,200x10000x5"
-EDITS = 3
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ class Result:
     output_bytes: int
     index_bytes: int
     index_gzip_bytes: int
-    edit_seconds: float
+    edit_seconds: float | None
 
 
 def parse_size(text: str, years: int, seed: int) -> Spec:
@@ -81,44 +80,36 @@ def tree_size(folder: Path) -> tuple[int, int]:
     return len(sizes), sum(sizes)
 
 
-def edit_one_incident(root: Path) -> Callable[[int], None]:
-    """A function that adds a sentence to one incident's newest update (the first in its file)."""
-    target = sorted((root / "incidents").rglob("*.md"))[0]
+def edit_rebuild_seconds(root: Path, now: datetime, edits: int) -> float | None:
+    """Median time ``serve`` takes to rebuild after a one-incident edit.
 
-    def edit(n: int) -> None:
+    This drives serve's own rebuild (``statusgen.serve.Rebuilder``) in one warm process, as the dev
+    server does: a first full rebuild warms imports and templates, then each edit adds a sentence to
+    one incident and the rebuild it triggers (reload the repository, render every audience in
+    memory) is timed.
+    """
+    if edits < 1:
+        return None
+    from statusgen.serve import LiveState, Rebuilder
+
+    state = LiveState()
+    rebuilder = Rebuilder(root, state, clock=lambda: now, log=lambda message: None)
+    target = sorted((root / "incidents").rglob("*.md"))[0]
+    changed = {target.relative_to(root).as_posix()}
+    rebuilder.rebuild()
+    times = []
+    for n in range(edits):
         with target.open("a", encoding="utf-8") as file:
             file.write(f"Clarified wording, revision {n}.\n")
-
-    return edit
-
-
-def edit_rebuild_seconds(root: Path, now: datetime) -> float:
-    """Median time to rebuild every audience after a one-incident edit, as ``serve`` does.
-
-    ``serve`` keeps one process: the first build warms imports and template caches, then each edit
-    reloads the repository and renders every site in memory again. This measures that loop:
-    ``load_repository`` + ``render_site`` per audience (writing the files is left out).
-    """
-    from statusgen.build import render_site
-    from statusgen.load import load_repository
-
-    def rebuild() -> None:
-        repo = load_repository(root, now=now)
-        for audience_id in repo.audiences:
-            render_site(repo, audience_id, now)
-
-    rebuild()
-    edit = edit_one_incident(root)
-    times = []
-    for n in range(EDITS):
-        edit(n)
         start = time.perf_counter()
-        rebuild()
+        rebuilder.rebuild(changed)
         times.append(time.perf_counter() - start)
+        if state.snapshot.error is not None:
+            raise SystemExit(f"serve's rebuild of {root} failed:\n{state.snapshot.error}")
     return statistics.median(times)
 
 
-def measure(spec: Spec, work: Path, runs: int) -> Result:
+def measure(spec: Spec, work: Path, runs: int, edits: int) -> Result:
     """Generate ``spec`` under ``work``, build it ``runs`` times, then time an edit's rebuild."""
     root = work / "repo"
     input_files = generate(spec, root)
@@ -144,7 +135,7 @@ def measure(spec: Spec, work: Path, runs: int) -> Result:
         output_bytes=output_bytes,
         index_bytes=len(index),
         index_gzip_bytes=len(gzip.compress(index, compresslevel=6, mtime=0)),
-        edit_seconds=edit_rebuild_seconds(root, now),
+        edit_seconds=edit_rebuild_seconds(root, now, edits),
     )
 
 
@@ -161,7 +152,8 @@ def table_row(r: Result) -> str:
         f"| {s.components} × {s.incidents:,} × {s.audiences} | {r.input_files:,} | {r.log_lines:,} "
         f"| {statistics.median(r.times):.2f} s ({min(r.times):.2f}–{max(r.times):.2f}) "
         f"| {r.peak_rss_kib / 1024:.0f} MB | {r.output_files:,} | {r.output_bytes / 2**20:.1f} MiB "
-        f"| {r.index_bytes / 1024:.1f} KiB | {r.index_gzip_bytes / 1024:.1f} KiB | {r.edit_seconds:.2f} s |"
+        f"| {r.index_bytes / 1024:.1f} KiB | {r.index_gzip_bytes / 1024:.1f} KiB "
+        f"| {'–' if r.edit_seconds is None else f'{r.edit_seconds:.2f} s'} |"
     )
 
 
@@ -186,6 +178,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help=f"comma-separated COMPONENTSxINCIDENTSxAUDIENCES ({DEFAULT_SIZES})",
     )
     parser.add_argument("--runs", type=int, default=3, help="full builds per size; the median is shown (3)")
+    parser.add_argument(
+        "--edits", type=int, default=3, help="one-incident edits timed in serve's rebuild; 0 skips (3)"
+    )
     parser.add_argument("--years", type=int, default=2, help="years of history and status-log (2)")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (1)")
     parser.add_argument(
@@ -206,7 +201,7 @@ def main(argv: list[str] | None = None) -> None:
         for spec in specs:
             work = base / f"{spec.components}x{spec.incidents}x{spec.audiences}"
             shutil.rmtree(work, ignore_errors=True)
-            results.append(measure(spec, work, args.runs))
+            results.append(measure(spec, work, args.runs, args.edits))
             print(
                 f"measured {spec.components}x{spec.incidents}x{spec.audiences}", file=sys.stderr, flush=True
             )

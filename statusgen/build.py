@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
@@ -39,20 +43,69 @@ def build(root: Path, out: Path, now: datetime, audiences: Sequence[str] = ()) -
         check_theme(repo.root, audience_id, repo.audiences[audience_id].theme)
     wants_authors = any(repo.audiences[a].internal_notes for a in chosen)
     authors = update_authors(repo.root, repo.site.tz) if wants_authors else {}
-    staged: list[Staged] = []
-    reports = []
-    try:
-        for audience_id in chosen:
-            tree = render_site(repo, audience_id, now, authors=authors)
-            staged.append(stage(tree, out / audience_id))
-            reports.append(SiteReport(audience_id, len(tree), tree.size))
-    except BaseException:
-        for site in staged:
-            site.discard()
-        raise
-    for site in staged:
+    staged = stage_sites(repo, chosen, now, authors, out)
+    for _, site in staged:
         swap(site)
-    return reports
+    return [report for report, _ in staged]
+
+
+def stage_sites(
+    repo: Repository, audiences: Sequence[str], now: datetime, authors: Authors, out: Path
+) -> list[tuple[SiteReport, Staged]]:
+    """Render and stage every audience's site, two at a time on two cores; all or none are staged."""
+    workers = min(len(audiences), os.cpu_count() or 1)
+    if workers < 2:
+        outcomes = [_outcome(_stage_site, repo, a, now, authors, out) for a in audiences]
+    else:
+        # Forked workers inherit the loaded repository instead of receiving a pickled copy.
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, context, initializer=_adopt, initargs=(repo, authors)) as pool:
+            futures = [pool.submit(_stage_adopted, a, now, out) for a in audiences]
+            outcomes = [_future_outcome(future) for future in futures]
+    staged = [outcome for outcome in outcomes if not isinstance(outcome, BaseException)]
+    failure = next((outcome for outcome in outcomes if isinstance(outcome, BaseException)), None)
+    if failure is not None:
+        for _, site in staged:
+            site.discard()
+        raise failure
+    return staged
+
+
+Outcome = tuple[SiteReport, Staged] | BaseException
+
+
+def _outcome(stage_one: Callable[..., tuple[SiteReport, Staged]], *args: Any) -> Outcome:
+    try:
+        return stage_one(*args)
+    except Exception as error:  # handed back so that the other staged sites are discarded first
+        return error
+
+
+def _future_outcome(future: Future[tuple[SiteReport, Staged]]) -> Outcome:
+    error = future.exception()
+    return error if error is not None else future.result()
+
+
+def _stage_site(
+    repo: Repository, audience_id: str, now: datetime, authors: Authors, out: Path
+) -> tuple[SiteReport, Staged]:
+    tree = render_site(repo, audience_id, now, authors=authors)
+    return SiteReport(audience_id, len(tree), tree.size), stage(tree, out / audience_id)
+
+
+# Set once in each build worker process, before any task runs; never in the main process.
+_adopted: tuple[Repository, Authors] | None = None
+
+
+def _adopt(repo: Repository, authors: Authors) -> None:
+    global _adopted
+    _adopted = (repo, authors)
+
+
+def _stage_adopted(audience_id: str, now: datetime, out: Path) -> tuple[SiteReport, Staged]:
+    assert _adopted is not None, "only called in workers started with _adopt"
+    repo, authors = _adopted
+    return _stage_site(repo, audience_id, now, authors, out)
 
 
 def choose_audiences(repo: Repository, wanted: Sequence[str]) -> list[str]:

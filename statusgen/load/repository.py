@@ -12,7 +12,8 @@ from statusgen.load.files import Located, Raw, read_yaml, validate
 from statusgen.load.incidents import load_incident
 from statusgen.load.lint import repository_warnings
 from statusgen.load.parsed import Parsed
-from statusgen.model import Audience, Catalogue, LogEntry, Repository, Site
+from statusgen.load.statuslog import read_status_log
+from statusgen.model import Audience, Catalogue, Repository, Site
 
 SITE = "site-config/site.yaml"
 COMPONENTS = "site-config/components.yaml"
@@ -67,7 +68,7 @@ def _parse(root: Path, problems: list[Problem]) -> Parsed:
     incident_paths = _files(root, INCIDENTS, "*.md", problems, recursive=True)
     incidents = [load_incident(root, path, zone, problems) for path in incident_paths]
     log_paths = {Path(p).stem: p for p in _files(root, STATUS_LOG, "*.yaml", problems, recursive=False)}
-    logs = {c: _validated(root, p, tuple[LogEntry, ...], problems, context, []) for c, p in log_paths.items()}
+    logs = {c: read_status_log(root, p, problems, context) for c, p in log_paths.items()}
     return Parsed(
         site=site,
         catalogue=catalogue,

@@ -50,7 +50,7 @@ class PositionTree:
         return (node.key_position or node.position) if at_key else node.position
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: Python sets __traceback__ and __context__ on exceptions as they travel
 class YamlSyntaxError(Exception):
     """A file that is not readable YAML; ``position`` is where the reader gave up."""
 

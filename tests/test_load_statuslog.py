@@ -1,0 +1,58 @@
+"""The fast reader of canonical status-log lines agrees with the general reader, or steps aside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from statusgen.errors import Problem
+from statusgen.load.files import parse_yaml, validate
+from statusgen.load.statuslog import canonical_entries
+from statusgen.model import LogEntry
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTEXT = {"timezone": ZoneInfo("Europe/Berlin")}
+
+
+def general(text: str) -> tuple[LogEntry, ...]:
+    problems: list[Problem] = []
+    raw = parse_yaml(text, "status-log/x.yaml", problems)
+    assert raw is not None
+    located = validate(tuple[LogEntry, ...], raw, problems, CONTEXT, [])
+    assert located is not None, problems
+    return located.value
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "status-log").glob("*.yaml")), ids=lambda p: p.name)
+def test_example_logs_read_the_same_both_ways(path: Path) -> None:
+    text = path.read_text()
+    fast = canonical_entries(text)
+    assert fast is not None
+    assert fast == general(text)
+    assert [e.at.tzinfo for e in fast] == [e.at.tzinfo for e in general(text)]
+
+
+def test_comments_blank_lines_sources_and_notes() -> None:
+    text = (
+        "# written by monitors\n\n"
+        '- {at: 2026-11-20T14:02:00Z, status: major_outage, source: probe.eu-1, note: "HTTP 503: down"}\n'
+        "- {at: 2026-11-20T14:31:00Z, status: operational}\n"
+    )
+    assert canonical_entries(text) == general(text)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- {at: 2026-11-20 14:02 UTC, status: major_outage}",  # hand-written time
+        "- {at: 2026-11-20T14:02:00Z, status: major_outage, source: yes}",  # YAML reads a bool
+        '- {at: 2026-11-20T14:02:00Z, status: major_outage, note: "tab\\there"}',  # an escape
+        "- {at: 2026-11-20T14:02:00Z, status: broken}",  # not a status: the general reader says so
+        "- at: 2026-11-20T14:02:00Z\n  status: major_outage",  # block style
+        "- {status: major_outage, at: 2026-11-20T14:02:00Z}",  # other key order
+    ],
+)
+def test_anything_else_goes_to_the_general_reader(line: str) -> None:
+    assert canonical_entries(line + "\n") is None
