@@ -104,3 +104,13 @@ def test_fast_and_careful_readers_agree_on_every_example_file() -> None:
         assert isinstance(lazy, LazyPositions)
         assert fast == careful, file
         assert lazy.lookup((0,)) == tree.lookup((0,))
+
+
+def test_positions_of_a_document_only_libyaml_reads_fall_back_to_its_start() -> None:
+    from statusgen.load.yamlpos import LazyPositions
+
+    text = "title: x\nimpact:\t major\n"  # libyaml takes the tab, PyYAML's reader refuses it
+    value, positions = load_yaml(text, first_line=2)
+    assert value == {"title": "x", "impact": "major"}
+    assert isinstance(positions, LazyPositions)
+    assert positions.lookup(("impact",)) == Position(2, 1)

@@ -26,6 +26,9 @@ MAJOR, DEGRADED, OPERATIONAL = (
 
 
 class _Server(ThreadingHTTPServer):
+    # Every probe of a pool connects at once; the default backlog of 5 can drop some on a busy machine.
+    request_queue_size = 64
+
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.lock = threading.Lock()

@@ -21,7 +21,7 @@ from statusgen.render.html import (
     format_time,
     render_pages,
 )
-from statusgen.view import AffectedComponent, AudienceView, GroupView, IncidentView
+from statusgen.view import AffectedComponent, AudienceView, GroupView, IncidentView, UptimeSeries
 
 THEMES = [Path(__file__).parent.parent / "statusgen" / "themes"]
 VOID = {"meta", "link", "img", "br", "hr", "input", "source"}
@@ -156,7 +156,8 @@ def test_bars_are_runs_with_dated_titles(site: dict[str, bytes]) -> None:
     for svg in page.all("svg")[:-1]:  # the last one holds the shared mask
         rects = [e for e in page.elements if e.tag == "rect" and e.parent and e.parent.parent is svg]
         assert sum(int(r.attrs["width"]) for r in rects) == 90 * BAR_STEP
-        assert all(r.attrs["fill"].startswith("#") for r in rects)
+        # a run names its colour unless it has the bar's commonest one, which its <g> carries
+        assert all(r.attrs.get("fill", r.parent.attrs["fill"]).startswith("#") for r in rects if r.parent)
     # 3 runs for each of the two rows with an outage day, 1 for each quiet row
     assert len([e for e in page.all("rect") if e.within("g")]) == 8
 
@@ -170,6 +171,59 @@ def test_bar_runs_split_on_any_difference() -> None:
     next_day = dataclasses.replace(no_data, day=bars.days[1].day)
     runs = bar_runs(dataclasses.replace(bars, days=(no_data, next_day, *bars.days[2:])), NOW)
     assert runs[0].label == "Nov 14 – Nov 15: no data"
+
+
+def test_bar_titles_can_count_incidents_instead_of_naming_them() -> None:
+    quiet = series(days=3).days
+    busy = dataclasses.replace(quiet[1], incidents=("Slow checkout", "Webhooks delayed"), uptime=99.2)
+    one = dataclasses.replace(quiet[2], incidents=("Slow checkout",), uptime=99.5)
+    bars = dataclasses.replace(series(days=3), days=(quiet[0], busy, one))
+    labels = [run.label for run in bar_runs(bars, NOW)]
+    assert labels[1:] == [
+        "Nov 22: Slow checkout; Webhooks delayed, 99.2\u00a0%",
+        "Nov 23: Slow checkout, 99.5\u00a0%",
+    ]
+    labels = [run.label for run in bar_runs(bars, NOW, titles=1)]
+    assert labels == [
+        "Nov 21: no incidents, 100\u00a0%",
+        "Nov 22: 2 incidents, 99.2\u00a0%",
+        "Nov 23: Slow checkout, 99.5\u00a0%",
+    ]
+    assert bar_runs(bars, NOW, titles=0)[2].label == "Nov 23: 1 incident, 99.5\u00a0%"
+
+
+def test_the_index_counts_what_the_component_page_names() -> None:
+    view = sample_view()
+    api = view.components[0]
+    days = tuple(
+        dataclasses.replace(day, incidents=("Slow checkout", "Webhooks delayed")) if day.incidents else day
+        for day in api.uptime.days
+    )
+    api = dataclasses.replace(api, uptime=dataclasses.replace(api.uptime, days=days))
+    group = dataclasses.replace(view.layout[0], components=(api, *view.layout[0].components[1:]))
+    site = render(
+        dataclasses.replace(view, components=(api, *view.components[1:]), layout=(group, *view.layout[1:]))
+    )
+    index = [e.text for e in Page(site["index.html"]).all("title") if e.within("svg")]
+    component = [
+        e.text for e in Page(site[f"components/{api.id}/index.html"]).all("title") if e.within("svg")
+    ]
+    assert "Nov 20: 2 incidents, 97.91\u00a0%" in index
+    assert "Nov 20: Slow checkout; Webhooks delayed, 97.91\u00a0%" in component
+    assert not any("Webhooks delayed" in title for title in index)
+
+
+def test_collapsed_groups_leave_member_bars_to_component_pages() -> None:
+    view = sample_view()
+    calm = dataclasses.replace(view.layout[0], status=ComponentStatus.OPERATIONAL)
+    page = Page(render(dataclasses.replace(view, layout=(calm, *view.layout[1:])))["index.html"])
+    members = [e for e in page.all("li", class_="row") if e.within("details")]
+    # each member still shows its status and links to its page, where its bars are
+    assert [squash(m.text) for m in members] == ["Payments API (EU) Partial outage", "Checkout Operational"]
+    assert not [e for e in page.all("svg") if e.within("details") and not e.within("summary")]
+    assert page.one("a", href="components/payment-api-eu/index.html")
+    # the group's own bar stays, and so does the lone component's
+    assert len([e for e in page.all("svg") if e.within("li")]) == 2
 
 
 def test_narrow_screens_show_fewer_days(site: dict[str, bytes]) -> None:
@@ -476,3 +530,61 @@ def test_index_weight() -> None:
     assert len(index) < 30_000
     assert len(gzip.compress(index)) < 8_000
     assert len(render(big_view(200, 20))["index.html"]) < 150_000
+
+
+def busy_series(salt: int) -> UptimeSeries:
+    """90 days of a large catalogue's group: three days in five have downtime and up to two incidents.
+
+    Quiet days come in pairs, so the bar has 72 runs, as the groups of the benchmark repository have.
+    """
+    days = []
+    for n, day in enumerate(series().days):
+        kind = (n + salt) % 5
+        quiet = kind < 2
+        days.append(
+            dataclasses.replace(
+                day,
+                uptime=100.0 if quiet else 100 - (n * salt % 90 + 1) / 100,
+                colour="#3ba55c" if quiet else f"#{kind}fb536",
+                incidents=tuple(
+                    f"Elevated error rates for Customer component {salt} ({i})"
+                    for i in range(0 if quiet else kind % 3)
+                ),
+            )
+        )
+    return UptimeSeries(days=tuple(days), percent=99.71)
+
+
+def test_index_weight_with_busy_bars() -> None:
+    """200 components whose groups have an incident or downtime most days; one group is degraded."""
+    view = big_view(200, 20)
+    groups = [
+        dataclasses.replace(
+            group,
+            uptime=busy_series(n),
+            status=ComponentStatus.DEGRADED_PERFORMANCE if n == 0 else group.status,
+            components=tuple(dataclasses.replace(c, uptime=busy_series(n + 1)) for c in group.components),
+        )
+        for n, group in enumerate(view.layout)
+    ]
+    index = render(dataclasses.replace(view, layout=tuple(groups)))["index.html"]
+    # one bar per group and per member of the degraded group, and the shared mask
+    assert index.count(b"<svg") == 20 + 10 + 1
+    # 30 bars of 72 runs, each titled with its day, uptime and incidents, take about 200 kB of it;
+    # before, every member's bar was on the index too and the page was over 1.5 MB
+    assert len(index) < 260_000
+    assert len(gzip.compress(index)) < 20_000
+
+
+def test_a_busy_fortnight_is_summed_up_on_the_index() -> None:
+    view = sample_view()
+    resolved = view.incidents[1]
+    many = tuple(
+        dataclasses.replace(
+            resolved, id=f"past-{n:02d}", title=f"Past incident {n:02d}", started=NOW - timedelta(hours=n + 1)
+        )
+        for n in range(13)
+    )
+    index = render(dataclasses.replace(view, incidents=(view.incidents[0], *many)))["index.html"].decode()
+    assert [n for n in range(13) if f"Past incident {n:02d}<" in index] == list(range(10))
+    assert "3 more in the incident history →" in index

@@ -102,7 +102,12 @@ class LazyPositions:
 
     @cached_property
     def tree(self) -> PositionTree:
-        return load_yaml_with_positions(self.text, self.first_line)[1]
+        try:
+            return load_yaml_with_positions(self.text, self.first_line)[1]
+        except YamlSyntaxError:
+            # libyaml read what the pure-Python reader refuses (a tab it allows, say): the values
+            # stand, and a problem in them is placed at the document's start.
+            return PositionTree(Position(self.first_line, 1))
 
     def lookup(self, loc: Sequence[Any], *, at_key: bool = False) -> Position:
         return self.tree.lookup(loc, at_key=at_key)

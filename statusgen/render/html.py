@@ -8,6 +8,7 @@ static and needs no script. Links between pages are relative (the site works fro
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -31,6 +32,8 @@ _BAR_WIDTHS = (90, 60, 30)
 """Days shown by width of the bar area (Statuspage's steps); fewer on narrow screens."""
 _HISTORY_INDEX_MONTHS = 3
 _RECENT_DAYS = 14
+# A busy fortnight is summed up on the index; the history pages list every incident.
+_RECENT_MAX = 10
 """Resolved incidents that started within this many days are listed on the index."""
 _FAVICON_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon"}
 _ALERT_COLOURS = {
@@ -111,8 +114,12 @@ class BarRun:
     label: str
 
 
-def bar_runs(series: UptimeSeries, now: datetime) -> list[BarRun]:
-    """Group ``series`` into runs of days with the same colour, uptime and incidents, oldest first."""
+def bar_runs(series: UptimeSeries, now: datetime, titles: int | None = None) -> list[BarRun]:
+    """Group ``series`` into runs of days with the same colour, uptime and incidents, oldest first.
+
+    :param titles: how many incident titles a day may list; a day with more gives their number
+        (``2 incidents``). The index, which shows many bars, limits them; each component page lists all.
+    """
     runs: list[BarRun] = []
     days = series.days
     start = 0
@@ -126,10 +133,23 @@ def bar_runs(series: UptimeSeries, now: datetime) -> list[BarRun]:
         if first.uptime is None:
             text = "no data"
         else:
-            text = f"{'; '.join(first.incidents) or 'no incidents'}, {format_percent(first.uptime)}"
+            text = f"{_incidents_text(first.incidents, titles)}, {format_percent(first.uptime)}"
         runs.append(BarRun(start * BAR_STEP, (index - start) * BAR_STEP, first.colour, f"{span}: {text}"))
         start = index
     return runs
+
+
+def commonest_colour(runs: Sequence[BarRun]) -> str:
+    """The colour of most runs: a bar sets it once, and only the other runs name their own."""
+    return Counter(run.colour for run in runs).most_common(1)[0][0]
+
+
+def _incidents_text(incidents: Sequence[str], titles: int | None) -> str:
+    if not incidents:
+        return "no incidents"
+    if titles is None or len(incidents) <= titles:
+        return "; ".join(incidents)
+    return "1 incident" if len(incidents) == 1 else f"{len(incidents)} incidents"
 
 
 def _same_look(a: DayBar, b: DayBar) -> bool:
@@ -200,7 +220,8 @@ def _environment(theme_dirs: tuple[Path, ...], theme: str) -> jinja2.Environment
     )
     env.filters.update(
         when=jinja2.pass_context(lambda ctx, moment, style="full": format_time(moment, ctx["now"], style)),
-        runs=jinja2.pass_context(lambda ctx, series: bar_runs(series, ctx["now"])),
+        runs=jinja2.pass_context(lambda ctx, series, titles=None: bar_runs(series, ctx["now"], titles)),
+        commonest_colour=commonest_colour,
         percent=format_percent,
         web_url=web_url,
         duration=format_duration,
@@ -351,6 +372,7 @@ def _pages(view: AudienceView) -> Iterable[_Page]:
     everything = (*view.incidents, *view.maintenances)
     by_id = {item.id: item for item in everything}
     recent_from = view.now - timedelta(days=_RECENT_DAYS)
+    recent = [i for i in view.incidents if not i.is_open and i.started >= recent_from]
     yield _Page(
         "index.html",
         "index.html",
@@ -361,7 +383,8 @@ def _pages(view: AudienceView) -> Iterable[_Page]:
             "upcoming_maintenance": sorted(
                 (m for m in view.maintenances if m.is_open and m.started > view.now), key=lambda m: m.started
             ),
-            "recent": [i for i in view.incidents if not i.is_open and i.started >= recent_from],
+            "recent": recent[:_RECENT_MAX],
+            "more_recent": len(recent[_RECENT_MAX:]),
             "recent_days": _RECENT_DAYS,
         },
     )
