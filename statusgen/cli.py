@@ -27,8 +27,12 @@ def cli() -> None:
 
     \b
     Typical use:
+      statusgen init my-status        start a status repository
+      statusgen new incident "API errors" --component api --impact minor
+      statusgen serve                 preview every audience, reloaded as you edit
       statusgen validate              check every file, report every problem
       statusgen build --out dist      write dist/<audience>/ for every audience
+      statusgen probe                 record what the HTTP checks see (in CI)
     """
 
 
