@@ -62,11 +62,7 @@ def build_view(
     components: list[ComponentView] = []
     measures: dict[str, tuple[DayMeasure, ...]] = {}
     titles: dict[str, dict[date, tuple[str, ...]]] = {}
-    by_component: dict[str, list[Incident]] = {c.id: [] for c in visible}
-    for incident in shown:
-        for cid in incident.affected:
-            if cid in by_component:
-                by_component[cid].append(incident)
+    by_component = _incidents_by_component(shown, visible_ids)
     for position, component in _positions(visible):
         touching = by_component[component.id]
         timeline = component_timeline(
@@ -121,6 +117,16 @@ def build_view(
 
 # A component's timeline ends at `now`; its current status is the one in force just before.
 _INSTANT = timedelta(microseconds=1)
+
+
+def _incidents_by_component(incidents: list[Incident], visible: set[str]) -> dict[str, list[Incident]]:
+    """Each visible component's incidents, in the order given."""
+    touching: dict[str, list[Incident]] = {cid: [] for cid in visible}
+    for incident in incidents:
+        for cid in incident.affected:
+            if cid in touching:
+                touching[cid].append(incident)
+    return touching
 
 
 def _selected(repo: Repository, audience: Audience) -> list[Component | None]:
