@@ -23,9 +23,8 @@ from statusgen.render.feeds import render_feeds
 from statusgen.render.html import render_pages
 from statusgen.render.ical import render_ical
 from statusgen.render.meta import render_meta
+from statusgen.themedirs import theme_dirs
 from statusgen.viewbuilder import build_view
-
-BUILTIN_THEMES = Path(__file__).parent / "themes"
 
 
 @dataclass(frozen=True)
@@ -39,8 +38,6 @@ def build(root: Path, out: Path, now: datetime, audiences: Sequence[str] = ()) -
     """Write ``out/<audience>/`` for ``audiences`` (all when empty); every site or none is replaced."""
     repo = load_repository(root, now=now)
     chosen = choose_audiences(repo, audiences)
-    for audience_id in chosen:
-        check_theme(repo.root, audience_id, repo.audiences[audience_id].theme)
     wants_authors = any(repo.audiences[a].internal_notes for a in chosen)
     authors = update_authors(repo.root, repo.site.tz) if wants_authors else {}
     staged = stage_sites(repo, chosen, now, authors, out)
@@ -143,23 +140,6 @@ def render_site(
         tree.update(render(view))
     tree.update(render_meta(view, list(tree)))
     return tree
-
-
-def theme_dirs(root: Path) -> list[Path]:
-    """Where themes are looked up: the repository's ``themes/`` first, then the built-in ones."""
-    return [root / "themes", BUILTIN_THEMES]
-
-
-def check_theme(root: Path, audience_id: str, theme: str) -> None:
-    """A theme is a folder with ``templates/`` in one of :func:`theme_dirs`."""
-    known = sorted({p.parent.name for folder in theme_dirs(root) for p in folder.glob("*/templates")})
-    if theme not in known:
-        close = difflib.get_close_matches(theme, known, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else f"known themes: {', '.join(known)}"
-        raise StatusgenError(
-            f"site-config/audiences/{audience_id}.yaml: error: theme {theme!r} not found "
-            f"in themes/ or the built-in themes; {hint}"
-        )
 
 
 def read_branding(root: Path, audience: Audience) -> dict[str, tuple[str, bytes]]:

@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 import click
 import watchfiles
 
-from statusgen.build import check_theme, choose_audiences, render_site
+from statusgen.build import choose_audiences, render_site
 from statusgen.clock import resolve_now
 from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
@@ -135,8 +135,6 @@ class Rebuilder:
         try:
             repo = load_repository(self.root, now=self.clock())
             chosen = choose_audiences(repo, self.audiences)
-            for audience_id in chosen:
-                check_theme(repo.root, audience_id, repo.audiences[audience_id].theme)
             wanted = _to_render(chosen, changed, previous)
             rendered = {a: self._render(repo, a, epoch, None) for a in wanted}
         except Exception as error:  # a broken file or theme must not stop the server

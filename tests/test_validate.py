@@ -108,3 +108,26 @@ def test_errors_raise_input_error_with_every_problem(fixture_repo: MakeRepo) -> 
     with pytest.raises(InputError) as raised:
         run_validate(fixture_repo("multiple-files-broken"), strict=False, output_format="text")
     assert len({p.path for p in raised.value.problems}) == 5
+
+
+def test_validate_reports_an_unknown_theme_at_its_line(tmp_path) -> None:
+    """Every command that loads the repository refuses a theme that does not exist."""
+    import shutil
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from statusgen.cli import cli
+
+    root = tmp_path / "repo"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", root)
+    audience = next((root / "site-config" / "audiences").glob("*.yaml"))
+    audience.write_text(audience.read_text() + "theme: fancy\n")
+    line = len(audience.read_text().splitlines())
+    result = CliRunner().invoke(cli, ["validate", "--root", str(root)])
+    assert result.exit_code == 1
+    relative = audience.relative_to(root).as_posix()
+    assert (
+        f"{relative}:{line}:8: error: theme 'fancy' is neither in themes/ nor built in; "
+        "known themes: default, internal"
+    ) in result.output

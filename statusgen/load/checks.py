@@ -28,10 +28,11 @@ class Known:
     audiences: tuple[str, ...]
 
 
-def cross_file_problems(parsed: Parsed) -> list[Problem]:
-    """Every problem that needs more than one file to see."""
+def cross_file_problems(parsed: Parsed, themes: Sequence[str]) -> list[Problem]:
+    """Every problem that needs more than one file to see; ``themes`` are the ones that exist."""
     known = known_ids(parsed)
     problems = list(_file_names(parsed))
+    problems += _themes(parsed, themes)
     if parsed.catalogue is not None:
         problems += _catalogue(parsed.catalogue, known)
     for audience in parsed.audiences.values():
@@ -43,6 +44,15 @@ def cross_file_problems(parsed: Parsed) -> list[Problem]:
     problems += _duplicate_incidents(parsed.incident_paths)
     problems += _status_logs(parsed, known)
     return problems
+
+
+def _themes(parsed: Parsed, themes: Sequence[str]) -> Iterator[Problem]:
+    for audience in parsed.audiences.values():
+        theme = audience.value.theme
+        if theme not in themes:
+            hint = did_you_mean(theme, themes, listing="known themes")
+            message = f"theme '{theme}' is neither in themes/ nor built in{hint}"
+            yield _at(audience.path, audience.tree, ("theme",), message)
 
 
 def known_ids(parsed: Parsed) -> Known:

@@ -14,6 +14,7 @@ from statusgen.load.lint import repository_warnings
 from statusgen.load.parsed import Parsed
 from statusgen.load.statuslog import read_status_log
 from statusgen.model import Audience, Catalogue, Repository, Site
+from statusgen.themedirs import available_themes
 
 SITE = "site-config/site.yaml"
 COMPONENTS = "site-config/components.yaml"
@@ -36,7 +37,7 @@ def load_repository(root: Path, *, now: datetime | None = None) -> Repository:
         )
     problems: list[Problem] = []
     parsed = _parse(root, problems)
-    problems += cross_file_problems(parsed)
+    problems += cross_file_problems(parsed, available_themes(root))
     if problems or parsed.site is None or parsed.catalogue is None:
         raise InputError(problems)
     site = parsed.site.value
