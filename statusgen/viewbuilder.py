@@ -50,7 +50,7 @@ def build_view(
     audience = repo.audiences[audience_id]
     tz = ZoneInfo(audience.timezone or repo.site.timezone)
     local_now = now.astimezone(tz)
-    visible = [c for c in _selected(repo, audience) if c is not None]
+    visible = _selected(repo, audience)
     visible_ids = {c.id for c in visible}
     shown = [i for i in repo.incidents if _shows(i, audience_id, audience, visible_ids, now)]
     names = {c.id: c.names.get(audience_id, c.name) for c in visible}
@@ -129,8 +129,10 @@ def _incidents_by_component(incidents: list[Incident], visible: set[str]) -> dic
     return touching
 
 
-def _selected(repo: Repository, audience: Audience) -> list[Component | None]:
-    return [repo.catalogue.component(cid) for cid in select_components(repo.catalogue, audience.components)]
+def _selected(repo: Repository, audience: Audience) -> list[Component]:
+    """The audience's components in catalogue order (selection yields only known ids)."""
+    by_id = {c.id: c for c in repo.catalogue.components}
+    return [by_id[cid] for cid in select_components(repo.catalogue, audience.components)]
 
 
 def _shows(
