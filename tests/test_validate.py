@@ -131,3 +131,25 @@ def test_validate_reports_an_unknown_theme_at_its_line(tmp_path) -> None:
         f"{relative}:{line}:8: error: theme 'fancy' is neither in themes/ nor built in; "
         "known themes: default, internal"
     ) in result.output
+
+
+def test_validate_reports_a_missing_branding_file_at_its_line(tmp_path) -> None:
+    import shutil
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from statusgen.cli import cli
+
+    root = tmp_path / "repo"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", root)
+    audience = next((root / "site-config" / "audiences").glob("*.yaml"))
+    audience.write_text(audience.read_text() + "branding: {logo: assets/nope.svg}\n")
+    line = len(audience.read_text().splitlines())
+    result = CliRunner().invoke(cli, ["validate", "--root", str(root)])
+    assert result.exit_code == 1
+    relative = audience.relative_to(root).as_posix()
+    assert (
+        f"{relative}:{line}:18: error: no file site-config/assets/nope.svg; "
+        "branding paths are relative to site-config/"
+    ) in result.output

@@ -37,7 +37,7 @@ def load_repository(root: Path, *, now: datetime | None = None) -> Repository:
         )
     problems: list[Problem] = []
     parsed = _parse(root, problems)
-    problems += cross_file_problems(parsed, available_themes(root))
+    problems += cross_file_problems(parsed, root, available_themes(root))
     if problems or parsed.site is None or parsed.catalogue is None:
         raise InputError(problems)
     site = parsed.site.value
