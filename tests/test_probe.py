@@ -56,10 +56,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.in_flight += 1
             self.server.most_in_flight = max(self.server.most_in_flight, self.server.in_flight)
         try:
-            self._answer()
+            status, body = self._answer()
         finally:
+            # Counted out before the answer is sent: once the client has it, it may start its next probe.
             with self.server.lock:
                 self.server.in_flight -= 1
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def do_HEAD(self) -> None:
         self.do_GET()
@@ -67,7 +73,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self.do_GET()
 
-    def _answer(self) -> None:
+    def _answer(self) -> tuple[int, bytes]:
         delay = {"/slow": 0.3, "/hang": 1.0}.get(self.path, 0)
         time.sleep(delay)
         status, body = {"/down": (503, b"down"), "/wrong": (200, b"nope")}.get(self.path, (200, b"ok"))
@@ -75,11 +81,7 @@ class _Handler(BaseHTTPRequestHandler):
             with self.server.lock:
                 self.server.flaky_failures += 1
                 status = 503 if self.server.flaky_failures == 1 else 200
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        return status, body
 
     def log_message(self, *args: Any) -> None:
         """Quiet: the test output is for failures."""
