@@ -33,7 +33,10 @@ def _utc(moment: datetime) -> datetime:
 
 
 def log_intervals(
-    entries: Sequence[LogEntry], now: datetime, hide_under: timedelta = timedelta(0)
+    entries: Sequence[LogEntry],
+    now: datetime,
+    hide_under: timedelta = timedelta(0),
+    since: datetime | None = None,
 ) -> list[Interval]:
     """Non-operational intervals of a status log, up to ``now``.
 
@@ -45,11 +48,14 @@ def log_intervals(
     :param entries: transitions, oldest first (entries at the same instant: the later one wins).
     :param now: the build's clock.
     :param hide_under: shortest outage this audience is shown.
+    :param since: intervals that end by then may be left out; ``entries`` must then be sorted.
     :returns: sorted, non-overlapping intervals of the non-operational statuses, in UTC.
     """
     now = _utc(now)
+    if since is not None:
+        entries = entries[_run_start(entries, since) :]
     # Sort on time only, stably: of two entries at one instant the later written wins.
-    steps = sorted(((_utc(e.at), e.status) for e in entries if _utc(e.at) < now), key=lambda s: s[0])
+    steps = sorted(((at, e.status) for e in entries if (at := _utc(e.at)) < now), key=lambda s: s[0])
     bounded = pairwise([*steps, (now, OPERATIONAL)])
     pieces = [Interval(at, end, status) for (at, status), (end, _) in bounded if at < end]
     kept: list[Interval] = []
@@ -62,6 +68,17 @@ def log_intervals(
             kept.extend(run)
         run = []
     return _merged(kept)
+
+
+def _run_start(entries: Sequence[LogEntry], since: datetime) -> int:
+    """Index of the first entry that matters from ``since`` on: the start of the run in force then.
+
+    A blip is judged by its whole run, so an outage that began before ``since`` is read from its start.
+    """
+    index = max(bisect_right(entries, since, key=lambda entry: entry.at) - 1, 0)
+    while index > 0 and entries[index].status is not OPERATIONAL:
+        index -= 1
+    return index
 
 
 def _merged(intervals: Iterable[Interval]) -> list[Interval]:
@@ -114,6 +131,7 @@ def component_timeline(
     incidents: Iterable[Incident],
     now: datetime,
     hide_under: timedelta = timedelta(0),
+    since: datetime | None = None,
 ) -> tuple[Interval, ...]:
     """A component's non-operational intervals up to ``now``: the worst of every source at each instant.
 
@@ -121,11 +139,19 @@ def component_timeline(
     time it was open (``[started, resolved_at or now)``), and maintenance that names it during its
     window (``under_maintenance``). Pass only the incidents the audience may see.
 
+    :param since: where the caller's interest starts (the first day of the bars): sources that end
+        by then are left out, which spares flattening years of history nobody measures. From ``since``
+        on the timeline is the same as without it. ``log`` must then be sorted, as the loader gives it.
     :returns: sorted, non-overlapping intervals in UTC, touching ones of equal status merged, none
         operational, none ending after ``now``.
     """
     now = _utc(now)
-    sources = [*log_intervals(log, now, hide_under), *_incident_intervals(component_id, incidents, now)]
+    sources = [
+        *log_intervals(log, now, hide_under, since),
+        *_incident_intervals(component_id, incidents, now),
+    ]
+    if since is not None:
+        sources = [piece for piece in sources if piece.end > since]
     return tuple(_worst_wins(sources))
 
 

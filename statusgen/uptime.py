@@ -2,7 +2,7 @@
 
 A day is a local calendar day, from one local midnight to the next, so DST days last 23 or 25 hours.
 Weighted downtime W = Σ seconds × weight(status). Uptime = 100 × (1 − ΣW / Σ measured seconds),
-truncated to two decimals. Sums are exact (integer microseconds and :class:`~fractions.Fraction`)
+truncated to two decimals. Sums are exact (integer microseconds, :class:`~fractions.Fraction`, wide decimals)
 so that a true 99.97 never shows as 99.96 through float error.
 """
 
@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Context, Decimal, Inexact
 from fractions import Fraction
+from functools import lru_cache
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -76,9 +78,24 @@ def _seconds(micros: int | Fraction) -> float:
     return float(Fraction(micros) / 1_000_000)
 
 
-def _exact(value: float) -> Fraction:
-    """A float as the short decimal it prints as (1080.0, 2332.8), not its binary expansion."""
-    return Fraction(repr(value))
+# Wide enough that adding up a year of 17-digit floats never rounds: these sums are exact.
+_EXACT = Context(prec=100, traps=[Inexact])
+
+
+@lru_cache(maxsize=65536)
+def _exact(value: float) -> Decimal:
+    """A float as the short decimal it prints as (1080.0, 2332.8), not its binary expansion.
+
+    Cached: most days repeat a few values (86400.0, 0.0) across every component and audience.
+    """
+    return Decimal(repr(value))
+
+
+def _exact_sum(values: Iterable[float]) -> Fraction:
+    total = Decimal(0)
+    for value in values:
+        total = _EXACT.add(total, _exact(value))
+    return Fraction(total)
 
 
 @dataclass
@@ -127,7 +144,7 @@ def daily_measures(
     tallies = _tallies(dates, tz, now, since)
     windows = [t for t in tallies if t is not None]
     starts = [t.lo for t in windows]
-    weights = {status: _exact(policy.weights.of(status)) for status in ComponentStatus}
+    weights = {status: Fraction(_exact(policy.weights.of(status))) for status in ComponentStatus}
     for piece in timeline:
         start, end = piece.start.astimezone(UTC), piece.end.astimezone(UTC)
         for tally in windows[max(bisect_right(starts, start) - 1, 0) :]:
@@ -178,7 +195,9 @@ def group_measures(members: Sequence[Sequence[DayMeasure]]) -> tuple[DayMeasure,
 
 
 def _mean(values: list[float]) -> float:
-    return float(sum(map(_exact, values), Fraction(0)) / len(values))
+    if values.count(values[0]) == len(values):
+        return values[0]  # the usual day: every member alike (a float's decimal reads back as itself)
+    return float(_exact_sum(values) / len(values))
 
 
 def uptime_percent(measures: Sequence[DayMeasure]) -> float | None:
@@ -186,10 +205,12 @@ def uptime_percent(measures: Sequence[DayMeasure]) -> float | None:
 
     Truncation means any W > 0 shows at most 99.99, never 100.00.
     """
-    measured = sum((_exact(m.measured_s) for m in measures), Fraction(0))
+    if not any(m.downtime_s for m in measures):
+        return 100.0 if any(m.measured_s > 0 for m in measures) else None
+    measured = _exact_sum(m.measured_s for m in measures)
     if measured <= 0:
         return None
-    weighted = sum((_exact(m.downtime_s) for m in measures), Fraction(0))
+    weighted = _exact_sum(m.downtime_s for m in measures)
     hundredths = math.floor(10_000 * (1 - weighted / measured))
     return hundredths / 100
 
@@ -236,18 +257,21 @@ def uptime_series(
 
     :param titles_by_day: local day → titles of the incidents and maintenance that touched it.
     """
-    bars = tuple(
-        DayBar(
-            day=m.day,
-            uptime=_day_uptime(m),
-            downtime_s=m.downtime_s,
-            maintenance_s=m.maintenance_s,
-            colour=bar_colour(m),
-            incidents=titles_by_day.get(m.day, ()),
-        )
-        for m in measures
-    )
+    bars = tuple(_day_bar(m, titles_by_day.get(m.day, ())) for m in measures)
     return UptimeSeries(days=bars, percent=uptime_percent(measures))
+
+
+# The same day looks the same in every component without downtime, every audience, every rebuild.
+@lru_cache(maxsize=65536)
+def _day_bar(measure: DayMeasure, incidents: tuple[str, ...]) -> DayBar:
+    return DayBar(
+        day=measure.day,
+        uptime=_day_uptime(measure),
+        downtime_s=measure.downtime_s,
+        maintenance_s=measure.maintenance_s,
+        colour=bar_colour(measure),
+        incidents=incidents,
+    )
 
 
 def _day_uptime(measure: DayMeasure) -> float | None:

@@ -6,8 +6,10 @@ left out: internal-only components, ``[internal]`` updates, drafts, blips, other
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import Literal
 
 from statusgen.model import Branding, ComponentStatus, Impact, UpdateStatus
@@ -79,8 +81,6 @@ class UpdateView:
     internal: bool
     html: str
     """Sanitised HTML of the update's Markdown."""
-    text: str
-    """Plain text of the update (for JSON, iCal, feed summaries)."""
     anchor: str
     """Stable fragment id on the incident page."""
     author: str | None
@@ -157,3 +157,8 @@ class AudienceView:
     maintenances: tuple[IncidentView, ...]
     """Visible maintenance, newest first by window start."""
     uptime_days: int
+
+    @cached_property
+    def items_by_id(self) -> Mapping[str, IncidentView]:
+        """Every visible incident and maintenance by id (component views list theirs by id)."""
+        return {item.id: item for item in (*self.incidents, *self.maintenances)}

@@ -6,29 +6,40 @@ the result is an :class:`~statusgen.view.AudienceView` holding nothing the audie
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from statusgen.model import (
     Audience,
     Component,
+    ComponentStatus,
     Incident,
     IncidentFront,
     IncidentStatus,
+    LogEntry,
     MaintenanceFront,
     MaintenanceStatus,
     Repository,
     Update,
     UpdateStatus,
+    UptimePolicy,
     status_label,
     worst,
 )
-from statusgen.render.content import markdown_to_html, markdown_to_text
+from statusgen.render.content import markdown_to_html
 from statusgen.rollup import overall
 from statusgen.selection import select_components
 from statusgen.timeline import component_timeline, status_at
-from statusgen.uptime import DayMeasure, daily_measures, group_measures, touched_days, uptime_series
+from statusgen.uptime import (
+    DayMeasure,
+    daily_measures,
+    day_start,
+    group_measures,
+    touched_days,
+    uptime_series,
+)
 from statusgen.view import (
     AffectedComponent,
     AudienceView,
@@ -38,26 +49,42 @@ from statusgen.view import (
     Overall,
     UpdateView,
 )
+from statusgen.viewcache import AudienceMemo, ViewCache, phase
 
 
 def build_view(
-    repo: Repository, audience_id: str, now: datetime, authors: Mapping[tuple[str, str], str] | None = None
+    repo: Repository,
+    audience_id: str,
+    now: datetime,
+    authors: Mapping[tuple[str, str], str] | None = None,
+    cache: ViewCache | None = None,
 ) -> AudienceView:
     """Everything ``audience_id`` may see at ``now``; nothing else leaves this function.
 
     ``authors`` ((incident path, update anchor) → name, from git) is shown only with internal notes.
+    ``cache`` (kept by ``serve`` between rebuilds) lets unchanged incidents and components be reused.
     """
     audience = repo.audiences[audience_id]
+    memo = (cache or ViewCache()).of(audience_id)
     tz = ZoneInfo(audience.timezone or repo.site.timezone)
     local_now = now.astimezone(tz)
+    policy = repo.site.uptime
+    today = local_now.date()
+    frame = _Frame(
+        audience=audience,
+        tz=tz,
+        now=now,
+        today=today,
+        policy=policy,
+        hide_under=timedelta(minutes=audience.hide_blips_under_minutes),
+        bars_start=day_start(today - timedelta(days=policy.days - 1), tz),
+    )
     visible = _selected(repo, audience)
     visible_ids = {c.id for c in visible}
     shown = [i for i in repo.incidents if _shows(i, audience_id, audience, visible_ids, now)]
     names = {c.id: c.names.get(audience_id, c.name) for c in visible}
     credits = (authors or {}) if audience.internal_notes else {}
-    incident_views = {i.id: _incident_view(i, audience, names, tz, now, credits) for i in shown}
-    hide_under = timedelta(minutes=audience.hide_blips_under_minutes)
-    policy = repo.site.uptime
+    incident_views = {i.id: _cached_incident_view(memo, frame, i, names, credits) for i in shown}
 
     components: list[ComponentView] = []
     measures: dict[str, tuple[DayMeasure, ...]] = {}
@@ -65,26 +92,18 @@ def build_view(
     by_component = _incidents_by_component(shown, visible_ids)
     for position, component in _positions(visible):
         touching = by_component[component.id]
-        timeline = component_timeline(
-            component.id, repo.status_log.get(component.id, ()), touching, now, hide_under
+        recent = [i for i in touching if _reaches(i, frame.bars_start, now)]
+        log = repo.status_log.get(component.id, ())
+        measures[component.id], titles[component.id], status = _component_days(
+            memo, frame, component, log, recent
         )
-        measures[component.id] = daily_measures(
-            timeline,
-            today=local_now.date(),
-            days=policy.days,
-            tz=tz,
-            now=now,
-            since=component.since,
-            policy=policy,
-        )
-        titles[component.id] = _titles_by_day(touching, tz, now)
         components.append(
             ComponentView(
                 id=component.id,
                 name=names[component.id],
                 description=component.description,
                 group_id=component.group,
-                status=status_at(timeline, now - _INSTANT),
+                status=status,
                 uptime=uptime_series(measures[component.id], titles[component.id]),
                 position=position,
                 since=component.since,
@@ -92,6 +111,7 @@ def build_view(
                 incident_ids=tuple(i.id for i in sorted(touching, key=_by_start, reverse=True)),
             )
         )
+    memo.sweep()
     layout = _layout(repo, audience_id, components, measures, titles)
     views = sorted(incident_views.values(), key=_by_start, reverse=True)
     return AudienceView(
@@ -119,6 +139,75 @@ def build_view(
 _INSTANT = timedelta(microseconds=1)
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """What one build_view call holds fixed for every incident and component."""
+
+    audience: Audience
+    tz: ZoneInfo
+    now: datetime
+    today: date
+    policy: UptimePolicy
+    hide_under: timedelta
+    """Shortest monitor outage this audience is shown."""
+    bars_start: datetime
+    """The first instant of the oldest day of the bars."""
+
+
+def _cached_incident_view(
+    memo: AudienceMemo,
+    frame: _Frame,
+    incident: Incident,
+    names: dict[str, str],
+    credits: Mapping[tuple[str, str], str],
+) -> IncidentView:
+    key = (
+        incident.id,
+        phase(incident, frame.now),
+        frame.tz.key,
+        tuple(names.get(cid) for cid in incident.affected),
+        tuple(credits.get((incident.path, u.anchor)) for u in incident.updates) if credits else (),
+    )
+    return memo.incidents.get(  # type: ignore[no-any-return]
+        key,
+        (incident, frame.audience),
+        lambda: _incident_view(incident, frame.audience, names, frame.tz, frame.now, credits),
+    )
+
+
+def _component_days(
+    memo: AudienceMemo, frame: _Frame, component: Component, log: Sequence[LogEntry], recent: list[Incident]
+) -> tuple[tuple[DayMeasure, ...], dict[date, tuple[str, ...]], ComponentStatus]:
+    """A component's daily measures, incident titles by day and current status.
+
+    The days before today change only with the inputs, so a cached result is reused with its last
+    day measured again (today runs up to ``now``).
+    """
+    key = (component.id, frame.today, frame.tz.key, tuple((id(i), phase(i, frame.now)) for i in recent))
+    keep = (component, log, frame.audience, frame.policy, *recent)
+    known = memo.components.find(key, keep)
+    since = frame.bars_start if known is None else day_start(frame.today, frame.tz)
+    timeline = component_timeline(component.id, log, recent, frame.now, frame.hide_under, since=since)
+
+    def measure(days: int) -> tuple[DayMeasure, ...]:
+        return daily_measures(
+            timeline,
+            today=frame.today,
+            days=days,
+            tz=frame.tz,
+            now=frame.now,
+            since=component.since,
+            policy=frame.policy,
+        )
+
+    if known is None:
+        measures, titles = measure(frame.policy.days), _titles_by_day(recent, frame.tz, frame.now)
+    else:
+        measures, titles = (*known[0][:-1], *measure(1)), known[1]
+    memo.components.put(key, keep, (measures, titles))
+    return measures, titles, status_at(timeline, frame.now - _INSTANT)
+
+
 def _incidents_by_component(incidents: list[Incident], visible: set[str]) -> dict[str, list[Incident]]:
     """Each visible component's incidents, in the order given."""
     touching: dict[str, list[Incident]] = {cid: [] for cid in visible}
@@ -127,6 +216,11 @@ def _incidents_by_component(incidents: list[Incident], visible: set[str]) -> dic
             if cid in touching:
                 touching[cid].append(incident)
     return touching
+
+
+def _reaches(incident: Incident, moment: datetime, now: datetime) -> bool:
+    """Whether ``incident`` was still open at ``moment`` or began after it (it can touch the bars)."""
+    return incident.started >= moment or (incident.resolved_at or now) > moment
 
 
 def _selected(repo: Repository, audience: Audience) -> list[Component]:
@@ -230,7 +324,6 @@ def _update_view(update: Update, tz: ZoneInfo, author: str | None) -> UpdateView
         label=status_label(update.status),
         internal=update.internal,
         html=markdown_to_html(update.body),
-        text=markdown_to_text(update.body),
         anchor=update.anchor,
         author=author,
     )
@@ -291,7 +384,8 @@ def _layout(
                 position=len(layout) + 1,
             )
         )
-    ungrouped = [c for c in components if c.group_id is None or c.group_id not in {g.id for g in layout}]
+    shown_groups = {g.id for g in layout}
+    ungrouped = [c for c in components if c.group_id is None or c.group_id not in shown_groups]
     return (*layout, *ungrouped)
 
 

@@ -49,7 +49,6 @@ def update(at: datetime, status: IncidentStatus | MaintenanceStatus, text: str) 
         label=status.value.replace("_", " ").capitalize(),
         internal=False,
         html=f"<p>{text}</p>",
-        text=text,
         anchor="update-" + at.astimezone(ZoneInfo("UTC")).strftime("%Y%m%dt%H%M%Sz"),
         author=None,
     )

@@ -270,3 +270,17 @@ def test_timeline_matches_the_brute_force_worst_of_all_sources(
     for n in range(SPAN + 2):
         expected = brute_force_status(entries, incidents, minute(n)) if n < now_minute else OPERATIONAL
         assert status_at(timeline, minute(n)) is expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(sources(), st.integers(min_value=0, max_value=SPAN), st.integers(min_value=0, max_value=30))
+def test_a_timeline_from_since_agrees_with_the_whole_one_from_there_on(
+    data: tuple[list[LogEntry], list[Incident], int], since_minute: int, hide_minutes: int
+) -> None:
+    unsorted, incidents, now_minute = data
+    entries = sorted(unsorted, key=lambda entry: entry.at)  # as the loader guarantees
+    now, since, hide = minute(now_minute), minute(since_minute), timedelta(minutes=hide_minutes)
+    whole = component_timeline("api", entries, incidents, now, hide)
+    clipped = component_timeline("api", entries, incidents, now, hide, since=since)
+    for n in range(since_minute, SPAN + 2):
+        assert status_at(clipped, minute(n)) is status_at(whole, minute(n))

@@ -32,6 +32,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from statusgen.model import ComponentStatus, IncidentStatus, MaintenanceStatus, UpdateStatus
+from statusgen.render.content import html_to_text
 from statusgen.render.ids import incident_url, statuspage_id
 from statusgen.view import AudienceView, ComponentView, GroupView, IncidentView, UpdateView
 
@@ -203,8 +204,7 @@ def _group(ctx: _Context, group: GroupView, members: list[Json]) -> Json:
 
 
 def _incidents_by_id(view: AudienceView, ids: Iterable[str]) -> list[IncidentView]:
-    wanted = set(ids)
-    return [incident for incident in view.incidents + view.maintenances if incident.id in wanted]
+    return [view.items_by_id[i] for i in ids if i in view.items_by_id]
 
 
 def _created(incident: IncidentView) -> datetime:
@@ -276,7 +276,7 @@ def _update(
     return {
         "id": statuspage_id("update", f"{incident.id}#{update.anchor}"),
         "status": _api_status(update.status),
-        "body": update.text,
+        "body": html_to_text(update.html),
         "incident_id": incident_id,
         "created_at": at,
         "updated_at": at,

@@ -116,11 +116,15 @@ class _TextWriter(HTMLParser):
         self.parts.append(data)
 
 
-@lru_cache(maxsize=65536)
-def markdown_to_text(text: str) -> str:
-    """Render Markdown to plain text (JSON bodies, iCal descriptions, feed summaries)."""
+@lru_cache(maxsize=4096)
+def html_to_text(html: str) -> str:
+    """Sanitised update HTML (:func:`markdown_to_html`) as plain text, for JSON bodies and iCal.
+
+    Taken from the HTML rather than from the Markdown so that renderers, which see only the view's
+    HTML, ask for it only where they need it (the few updates in the API and the calendar).
+    """
     writer = _TextWriter()
-    writer.feed(markdown_to_html(text))
+    writer.feed(html)
     writer.close()
     lines = "\n".join(line.rstrip() for line in "".join(writer.parts).split("\n"))
     return re.sub(r"\n{3,}", "\n\n", lines).strip("\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
@@ -34,9 +35,8 @@ def render_feeds(view: AudienceView) -> dict[str, bytes]:
     working. Bytes depend only on ``view``: the feed's build date is its newest entry's time.
     """
     everything = view.incidents + view.maintenances
-    by_id = {incident.id: incident for incident in everything}
     feeds = [_Feed("history", view.title, view.base_url, everything)]
-    feeds += [_component_feed(view, component, by_id) for component in view.components]
+    feeds += [_component_feed(view, component, view.items_by_id) for component in view.components]
     files: dict[str, bytes] = {}
     for feed in feeds:
         files[f"{feed.path}.rss"] = _generator(view, feed, "rss").rss_str(pretty=True)
@@ -75,10 +75,9 @@ def _generator(view: AudienceView, feed: _Feed, extension: str) -> FeedGenerator
 
 
 def _newest_updates(incidents: Iterable[IncidentView]) -> list[tuple[IncidentView, UpdateView]]:
-    pairs = [(incident, update) for incident in incidents for update in incident.updates]
+    pairs = ((incident, update) for incident in incidents for update in incident.updates)
     # Ties on time are broken by ids so the order never depends on the input order.
-    pairs.sort(key=lambda pair: (pair[1].at, pair[0].id, pair[1].anchor), reverse=True)
-    return pairs[:MAX_ENTRIES]
+    return heapq.nlargest(MAX_ENTRIES, pairs, key=lambda pair: (pair[1].at, pair[0].id, pair[1].anchor))
 
 
 def _add_entry(

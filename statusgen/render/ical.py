@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event, vDuration
 
 from statusgen.model import MaintenanceStatus, UpdateStatus
+from statusgen.render.content import html_to_text
 from statusgen.render.ids import incident_url
 from statusgen.view import AudienceView, IncidentView
 
@@ -73,7 +74,7 @@ def _description(maintenance: IncidentView) -> str:
     parts = []
     if maintenance.updates:
         latest = maintenance.updates[0]
-        parts.append(f"{latest.label}: {latest.text}")
+        parts.append(f"{latest.label}: {html_to_text(latest.html)}")
     if maintenance.components:
         names = ", ".join(component.name for component in maintenance.components)
         parts.append(f"Affected components: {names}")
