@@ -9,8 +9,8 @@ Each size is COMPONENTSxINCIDENTSxAUDIENCES with ``--years`` of status-log. For 
 generates a repository (``generate.py``, fixed seed), runs ``python -m statusgen build`` in a fresh
 child process ``--runs`` times into a fresh folder each time, and reports the median wall time and
 the child's peak RSS (``os.wait4``), the output's file count and bytes, and the public ``index.html``
-raw and gzipped. It then times the rebuild after a one-incident edit the way the dev server does it
-(see :func:`edit_rebuild_seconds`).
+raw and gzipped. It then times a one-incident edit the way the dev server handles it
+(see :func:`edit_seconds`).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from generate import Spec, build_time, generate, stamp
 
@@ -45,7 +46,7 @@ class Result:
     output_bytes: int
     index_bytes: int
     index_gzip_bytes: int
-    edit_seconds: float | None
+    edits: EditTimes | None
 
 
 def parse_size(text: str, years: int, seed: int) -> Spec:
@@ -80,13 +81,22 @@ def tree_size(folder: Path) -> tuple[int, int]:
     return len(sizes), sum(sizes)
 
 
-def edit_rebuild_seconds(root: Path, now: datetime, edits: int) -> float | None:
-    """Median time ``serve`` takes to rebuild after a one-incident edit.
+@dataclass(frozen=True)
+class EditTimes:
+    one_tab: float
+    """Median seconds from the save to the edited incident's page of the widest audience."""
+    every_tab: float
+    """Median seconds from the save to that page (or the index where not shown) in every audience."""
 
-    This drives serve's own rebuild (``statusgen.serve.Rebuilder``) in one warm process, as the dev
-    server does: a first full rebuild warms imports and templates, then each edit adds a sentence to
-    one incident and the rebuild it triggers (reload the repository, render every audience in
-    memory) is timed.
+
+def edit_seconds(root: Path, now: datetime, edits: int) -> EditTimes | None:
+    """How long ``serve`` takes from a one-incident edit to the page a reloading tab asks for.
+
+    This drives serve's own code in one warm process, as the dev server does: a first rebuild warms
+    imports, templates and caches, then each edit adds a sentence to one incident; the rebuild it
+    triggers (``statusgen.serve.Rebuilder``: reload what changed, new lazy sites) plus the rendering
+    of the edited incident's page is timed, first for the audience that sees everything (one open
+    tab), then for every audience (a tab on each site; the index where the incident is not shown).
     """
     if edits < 1:
         return None
@@ -94,19 +104,33 @@ def edit_rebuild_seconds(root: Path, now: datetime, edits: int) -> float | None:
 
     state = LiveState()
     rebuilder = Rebuilder(root, state, clock=lambda: now, log=lambda message: None)
-    target = sorted((root / "incidents").rglob("*.md"))[0]
+    target = sorted((root / "incidents").rglob("*.md"))[-5]  # recent, so most audiences show it
     changed = {target.relative_to(root).as_posix()}
+    page = f"incidents/{target.stem}/index.html"
     rebuilder.rebuild()
-    times = []
+    sites = state.snapshot.sites
+    widest = max(sites, key=lambda audience: len(sites[audience].pages().paths))
+    _open_tabs(state, page)
+    one, every = [], []
     for n in range(edits):
         with target.open("a", encoding="utf-8") as file:
             file.write(f"Clarified wording, revision {n}.\n")
         start = time.perf_counter()
         rebuilder.rebuild(changed)
-        times.append(time.perf_counter() - start)
+        _open_tabs(state, page, only=widest)
+        one.append(time.perf_counter() - start)
+        _open_tabs(state, page)
+        every.append(time.perf_counter() - start)
         if state.snapshot.error is not None:
             raise SystemExit(f"serve's rebuild of {root} failed:\n{state.snapshot.error}")
-    return statistics.median(times)
+    return EditTimes(statistics.median(one), statistics.median(every))
+
+
+def _open_tabs(state: Any, page: str, only: str | None = None) -> None:
+    """Ask each live site (or ``only``) for ``page``, or for its index where it does not show it."""
+    for audience, site in state.snapshot.sites.items():
+        if only in (None, audience):
+            site[page if page in site.pages().paths else "index.html"]
 
 
 def measure(spec: Spec, work: Path, runs: int, edits: int) -> Result:
@@ -135,14 +159,15 @@ def measure(spec: Spec, work: Path, runs: int, edits: int) -> Result:
         output_bytes=output_bytes,
         index_bytes=len(index),
         index_gzip_bytes=len(gzip.compress(index, compresslevel=6, mtime=0)),
-        edit_seconds=edit_rebuild_seconds(root, now, edits),
+        edits=edit_seconds(root, now, edits),
     )
 
 
 HEADER = (
     "| components × incidents × audiences | input files | status-log lines | full build, median (min–max) "
-    "| peak RSS | output files | output size | public index.html | gzipped | one-incident edit rebuild |\n"
-    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+    "| peak RSS | output files | output size | public index.html | gzipped "
+    "| serve: edit → page, one tab | every audience's tab |\n"
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 )
 
 
@@ -153,8 +178,12 @@ def table_row(r: Result) -> str:
         f"| {statistics.median(r.times):.2f} s ({min(r.times):.2f}–{max(r.times):.2f}) "
         f"| {r.peak_rss_kib / 1024:.0f} MB | {r.output_files:,} | {r.output_bytes / 2**20:.1f} MiB "
         f"| {r.index_bytes / 1024:.1f} KiB | {r.index_gzip_bytes / 1024:.1f} KiB "
-        f"| {'–' if r.edit_seconds is None else f'{r.edit_seconds:.2f} s'} |"
+        f"| {_seconds(r.edits and r.edits.one_tab)} | {_seconds(r.edits and r.edits.every_tab)} |"
     )
+
+
+def _seconds(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f} s"
 
 
 def scaling_lines(results: list[Result]) -> Iterator[str]:

@@ -20,10 +20,11 @@ from statusgen.output import OutputTree, Staged, stage, swap
 from statusgen.render.api import render_api
 from statusgen.render.badges import render_badges
 from statusgen.render.feeds import render_feeds
-from statusgen.render.html import render_pages
+from statusgen.render.html import Pages, check_theme
 from statusgen.render.ical import render_ical
 from statusgen.render.meta import render_meta
 from statusgen.themedirs import theme_dirs
+from statusgen.view import AudienceView
 from statusgen.viewbuilder import build_view
 
 
@@ -38,6 +39,8 @@ def build(root: Path, out: Path, now: datetime, audiences: Sequence[str] = ()) -
     """Write ``out/<audience>/`` for ``audiences`` (all when empty); every site or none is replaced."""
     repo = load_repository(root, now=now)
     chosen = choose_audiences(repo, audiences)
+    for audience_id in chosen:
+        check_theme(theme_dirs(root), repo.audiences[audience_id].theme)
     wants_authors = any(repo.audiences[a].internal_notes for a in chosen)
     authors = update_authors(repo.root, repo.site.tz) if wants_authors else {}
     staged = stage_sites(repo, chosen, now, authors, out)
@@ -116,30 +119,33 @@ def choose_audiences(repo: Repository, wanted: Sequence[str]) -> list[str]:
 
 
 def render_site(
-    repo: Repository,
-    audience_id: str,
-    now: datetime,
-    *,
-    dev_script: str | None = None,
-    dev_error: str | None = None,
-    authors: Authors | None = None,
+    repo: Repository, audience_id: str, now: datetime, *, authors: Authors | None = None
 ) -> OutputTree:
     """Every file of one audience's site, in memory."""
     view = build_view(repo, audience_id, now, authors)
+    pages = site_pages(repo, view)
     tree = OutputTree()
-    tree.update(
-        render_pages(
-            view,
-            theme_dirs(repo.root),
-            branding=read_branding(repo.root, repo.audiences[audience_id]),
-            dev_script=dev_script,
-            dev_error=dev_error,
-        )
-    )
-    for render in (render_feeds, render_ical, render_api, render_badges):
-        tree.update(render(view))
-    tree.update(render_meta(view, list(tree)))
+    tree.update(pages.assets)
+    tree.update({path: pages.render(path) for path in pages.paths})
+    tree.update(data_files(view, list(tree)))
     return tree
+
+
+def site_pages(
+    repo: Repository, view: AudienceView, *, dev_script: str | None = None, dev_error: str | None = None
+) -> Pages:
+    """The HTML pages of ``view``'s site in its theme and branding (``dev_…``: see :class:`Pages`)."""
+    branding = read_branding(repo.root, repo.audiences[view.id])
+    return Pages(view, theme_dirs(repo.root), branding=branding, dev_script=dev_script, dev_error=dev_error)
+
+
+def data_files(view: AudienceView, pages: Sequence[str]) -> dict[str, bytes]:
+    """Feeds, calendar, JSON API, badges and the edge files of a site whose pages are ``pages``."""
+    files: dict[str, bytes] = {}
+    for render in (render_feeds, render_ical, render_api, render_badges):
+        files.update(render(view))
+    files.update(render_meta(view, [*pages, *files]))
+    return files
 
 
 def read_branding(root: Path, audience: Audience) -> dict[str, tuple[str, bytes]]:

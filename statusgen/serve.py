@@ -6,8 +6,10 @@ and reload. Differences: the sites live only in memory, so nothing outside a bui
 a half-built site is never visible (a rebuild swaps in a whole new :class:`Snapshot`); and a failed
 rebuild keeps the last good site on screen with the error at the top of every page.
 
-Rebuilds re-load the repository and re-render the audiences; when only audience files changed, only
-those audiences are re-rendered.
+A rebuild re-loads the repository through the loader's cache (only changed files are read) and
+publishes a :class:`~statusgen.livesite.LiveSite` per audience, which builds its view (through a
+:class:`~statusgen.viewcache.ViewCache`) and renders each page when a browser first asks for it.
+When only audience files changed, the other audiences keep their sites.
 """
 
 from __future__ import annotations
@@ -29,11 +31,16 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 import click
 import watchfiles
 
-from statusgen.build import choose_audiences, render_site
+from statusgen.build import choose_audiences
 from statusgen.clock import resolve_now
 from statusgen.errors import StatusgenError
+from statusgen.livesite import LiveSite
 from statusgen.load import load_repository
+from statusgen.load.cache import LoadCache
 from statusgen.model import Repository
+from statusgen.render.html import check_theme
+from statusgen.themedirs import theme_dirs
+from statusgen.viewcache import ViewCache
 
 RELOAD_PATH = "/_statusgen/livereload.js"
 VERSION_PATH = "/_statusgen/version"
@@ -123,6 +130,9 @@ class Rebuilder:
         self.clock = clock
         self.log = log
         self._good: Repository | None = None
+        self._load_cache = LoadCache()
+        self._view_cache = ViewCache()
+        self._view_lock = threading.Lock()
 
     def rebuild(self, changed: Collection[str] | None = None) -> None:
         """Publish a new snapshot built from the files now on disk.
@@ -133,10 +143,13 @@ class Rebuilder:
         previous = self.state.snapshot
         epoch = previous.epoch + 1
         try:
-            repo = load_repository(self.root, now=self.clock())
+            now = self.clock()
+            repo = load_repository(self.root, now=now, cache=self._load_cache)
             chosen = choose_audiences(repo, self.audiences)
             wanted = _to_render(chosen, changed, previous)
-            rendered = {a: self._render(repo, a, epoch, None) for a in wanted}
+            for audience_id in wanted:
+                check_theme(theme_dirs(repo.root), repo.audiences[audience_id].theme)
+            rendered = {a: self._site(repo, a, now, epoch, None) for a in wanted}
         except Exception as error:  # a broken file or theme must not stop the server
             self._publish_failure(epoch, _describe(error))
             return
@@ -147,9 +160,19 @@ class Rebuilder:
         self.state.publish(Snapshot(epoch, sites, versions, titles))
         self.log(f"Rebuilt {', '.join(wanted) or 'nothing'} in {time.monotonic() - started:.2f} s")
 
-    def _render(self, repo: Repository, audience: str, epoch: int, error: str | None) -> Mapping[str, bytes]:
+    def _site(
+        self, repo: Repository, audience: str, now: datetime, epoch: int, error: str | None
+    ) -> LiveSite:
         script = f"{RELOAD_PATH}?site={quote(audience)}&v={epoch}"
-        return render_site(repo, audience, self.clock(), dev_script=script, dev_error=error)
+        return LiveSite(
+            repo,
+            audience,
+            now,
+            cache=self._view_cache,
+            lock=self._view_lock,
+            dev_script=script,
+            dev_error=error,
+        )
 
     def _publish_failure(self, epoch: int, message: str) -> None:
         """Keep showing the last good repository, with ``message`` on every page; else an error page."""
@@ -157,13 +180,10 @@ class Rebuilder:
         sites: dict[str, Mapping[str, bytes]] = {}
         titles: dict[str, str] = {}
         if self._good is not None:
-            try:
-                for audience_id in choose_audiences(self._good, self.audiences):
-                    sites[audience_id] = self._render(self._good, audience_id, epoch, message)
-                    titles[audience_id] = self._good.audiences[audience_id].title
-            except Exception as error:  # e.g. a theme that no longer renders
-                self.log(_describe(error))
-                sites, titles = {}, {}
+            now = self.clock()
+            for audience_id in choose_audiences(self._good, self.audiences):
+                sites[audience_id] = self._site(self._good, audience_id, now, epoch, message)
+                titles[audience_id] = self._good.audiences[audience_id].title
         self.state.publish(Snapshot(epoch, sites, dict.fromkeys(sites, epoch), titles, message))
 
 
@@ -276,7 +296,13 @@ def _handler(state: LiveState) -> type[BaseHTTPRequestHandler]:
                 version = state.wait(site, since, LONG_POLL_S).encode()
                 response = Response(HTTPStatus.OK, version, "text/plain; charset=utf-8")
             else:
-                response = route(state.snapshot, url.path)
+                snapshot = state.snapshot
+                try:
+                    response = route(snapshot, url.path)
+                except Exception as error:  # a theme that fails on this page; the next save may fix it
+                    message = _describe(error)
+                    body = _page(snapshot, "This page failed to render", f"<pre>{html.escape(message)}</pre>")
+                    response = Response(HTTPStatus.INTERNAL_SERVER_ERROR, body)
             self.send_response(response.status)
             self.send_header("Content-Type", response.content_type)
             self.send_header("Content-Length", str(len(response.body)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from example import AUDIENCES, EXAMPLE_ROOT, NOW, build_tree
 
 from statusgen.load import load_repository
+from statusgen.render.html import BAR_STEP
 from statusgen.viewbuilder import build_view
 
 pytestmark = pytest.mark.browser
@@ -87,6 +89,37 @@ def test_page_without_javascript(browser, site: Path, audience: str, kind: str, 
         assert broken == []
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{audience}-{kind}-{size}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+# For each day of each bar on screen: the element under the middle of that day's bar, the extent of
+# that element in SVG user units, and its tooltip text (what a pointer's hover shows).
+POINT_AT_DAYS = """step => [...document.querySelectorAll('.bars svg')].flatMap(svg => {
+  svg.scrollIntoView({block: 'center'});
+  const box = svg.getBoundingClientRect(), shown = svg.parentElement.getBoundingClientRect();
+  const days = svg.viewBox.baseVal.width / step;
+  return [...Array(days).keys()].flatMap(day => {
+    const x = box.left + (day + 0.3) * box.width / days;
+    if (x < shown.left) return [];  // cut off on narrow screens
+    const hit = document.elementFromPoint(x, box.top + box.height / 2);
+    const extent = hit instanceof SVGRectElement ? hit.getBBox() : {x: -1, width: 0};
+    return [[day, hit && hit.tagName, extent.x / step, extent.width / step, hit && hit.textContent]];
+  });
+})"""
+
+
+@pytest.mark.parametrize("size", WIDTHS)
+def test_pointing_at_a_day_shows_its_run(browser, site: Path, size: str) -> None:
+    """Every day's bar is inside the run that names it, also where the stylesheet gives the width."""
+    context, page = open_page(browser, (site / "public" / "index.html").as_uri(), WIDTHS[size])
+    try:
+        hits = page.evaluate(POINT_AT_DAYS, BAR_STEP)
+        assert len(hits) >= 30 * 8  # the newest 30 days at least, of the example's 8 bars
+        for day, tag, first, days, title in hits:
+            assert tag == "rect" and first <= day < first + days, (day, tag, first, days)
+            assert re.match(r"[A-Z][a-z]{2} \d+.*: (.+, )?(\d+(\.\d+)?\u00a0%|no data)$", title), title
+        assert any(days == 1 for _, _, _, days, _ in hits)  # one-day runs, sized by the stylesheet
     finally:
         context.close()
 

@@ -40,7 +40,12 @@ def test_comments_blank_lines_sources_and_notes() -> None:
         '- {at: 2026-11-20T14:02:00Z, status: major_outage, source: probe.eu-1, note: "HTTP 503: down"}\n'
         "- {at: 2026-11-20T14:31:00Z, status: operational}\n"
     )
-    assert canonical_entries(text) == general(text)
+    fast = canonical_entries(text)
+    assert fast == general(text)
+    assert fast is not None
+    assert [e.model_fields_set for e in fast] == [e.model_fields_set for e in general(text)]
+    assert [e.model_dump() for e in fast] == [e.model_dump() for e in general(text)]
+    assert hash(fast[0]) == hash(general(text)[0])
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,10 @@ from statusgen.errors import StatusgenError
 from statusgen.model import Branding, ComponentStatus, Impact, IncidentStatus
 from statusgen.render.html import (
     BAR_STEP,
+    Pages,
     bar_runs,
     format_day,
+    format_day_span,
     format_duration,
     format_percent,
     format_time,
@@ -151,11 +153,19 @@ def test_bars_are_runs_with_dated_titles(site: dict[str, bytes]) -> None:
     page = Page(site["index.html"])
     titles = [e.text for e in page.all("title") if e.within("svg")]
     assert "Nov 20: Elevated payment failures, 97.91\u00a0%" in titles
-    assert "Aug 26 – Nov 19: no incidents, 100\u00a0%" in titles
-    assert "Aug 26 – Nov 23: no incidents, 100\u00a0%" in titles
+    assert "Aug 26 – Nov 19: 100\u00a0%" in titles
+    assert "Aug 26 – Nov 23: 100\u00a0%" in titles
+    css = next(data for path, data in site.items() if path.startswith("assets/style.")).decode()
+    assert f".bars rect:not([width]){{width:{BAR_STEP}px}}" in css
     for svg in page.all("svg")[:-1]:  # the last one holds the shared mask
+        # the SVG's own title, first, says what the runs' short titles are about
+        assert [e.text for e in page.all("title") if e.parent is svg] == ["Uptime by day"]
         rects = [e for e in page.elements if e.tag == "rect" and e.parent and e.parent.parent is svg]
-        assert sum(int(r.attrs["width"]) for r in rects) == 90 * BAR_STEP
+        # runs follow each other; a one-day run leaves its width to the stylesheet
+        widths = [int(r.attrs.get("width", BAR_STEP)) for r in rects]
+        assert [int(r.attrs["x"]) for r in rects] == [sum(widths[:n]) for n in range(len(rects))]
+        assert sum(widths) == 90 * BAR_STEP
+        assert all(r.attrs.get("width") != str(BAR_STEP) for r in rects)
         # a run names its colour unless it has the bar's commonest one, which its <g> carries
         assert all(r.attrs.get("fill", r.parent.attrs["fill"]).startswith("#") for r in rects if r.parent)
     # 3 runs for each of the two rows with an outage day, 1 for each quiet row
@@ -165,12 +175,20 @@ def test_bars_are_runs_with_dated_titles(site: dict[str, bytes]) -> None:
 def test_bar_runs_split_on_any_difference() -> None:
     bars = series(days=10, outage_day=4)
     runs = bar_runs(bars, NOW)
-    assert [(r.x, r.width) for r in runs] == [(0, 25), (25, 5), (30, 20)]
-    assert runs[0].label == "Nov 14 – Nov 18: no incidents, 100\u00a0%"
+    assert [(r.x // BAR_STEP, r.width // BAR_STEP) for r in runs] == [(0, 5), (5, 1), (6, 4)]
+    assert runs[0].label == "Nov 14–18: 100\u00a0%"
     no_data = dataclasses.replace(bars.days[0], uptime=None, colour="#c3c7cd")
     next_day = dataclasses.replace(no_data, day=bars.days[1].day)
     runs = bar_runs(dataclasses.replace(bars, days=(no_data, next_day, *bars.days[2:])), NOW)
-    assert runs[0].label == "Nov 14 – Nov 15: no data"
+    assert runs[0].label == "Nov 14–15: no data"
+
+
+def test_day_spans_name_a_shared_month_once() -> None:
+    assert format_day_span(date(2026, 11, 20), date(2026, 11, 20), NOW) == "Nov 20"
+    assert format_day_span(date(2026, 11, 20), date(2026, 11, 23), NOW) == "Nov 20–23"
+    assert format_day_span(date(2026, 10, 30), date(2026, 11, 2), NOW) == "Oct 30 – Nov 2"
+    assert format_day_span(date(2025, 12, 1), date(2025, 12, 31), NOW) == "Dec 1–31, 2025"
+    assert format_day_span(date(2025, 12, 30), date(2026, 1, 2), NOW) == "Dec 30, 2025 – Jan 2"
 
 
 def test_bar_titles_can_count_incidents_instead_of_naming_them() -> None:
@@ -185,7 +203,7 @@ def test_bar_titles_can_count_incidents_instead_of_naming_them() -> None:
     ]
     labels = [run.label for run in bar_runs(bars, NOW, titles=1)]
     assert labels == [
-        "Nov 21: no incidents, 100\u00a0%",
+        "Nov 21: 100\u00a0%",
         "Nov 22: 2 incidents, 99.2\u00a0%",
         "Nov 23: Slow checkout, 99.5\u00a0%",
     ]
@@ -335,6 +353,30 @@ def with_website(view: AudienceView, **changes: object) -> AudienceView:
     )
 
 
+def test_a_component_page_lists_its_newest_incidents_and_links_to_the_rest() -> None:
+    view = sample_view()
+    resolved = view.incidents[1]
+    past = tuple(  # newest first, as a component lists them
+        dataclasses.replace(
+            resolved, id=f"past-{n}", title=f"Past incident {n:02d}", started=NOW - timedelta(n + 1)
+        )
+        for n in range(30)
+    )
+    view = dataclasses.replace(view, incidents=(view.incidents[0], *past))
+    site = render(with_website(view, incident_ids=tuple(i.id for i in past)))
+    page = Page(site["components/website/index.html"])
+    (items,) = page.all("ul", class_="items")
+    assert [a.text for a in page.all("a") if a.parent and a.parent.parent is items] == [
+        f"Past incident {n:02d}" for n in range(25)
+    ]
+    older = page.one("p", class_="older")
+    assert squash(older.text) == "5 older in the incident history →"
+    assert [a.attrs["href"] for a in page.all("a") if a.parent is older] == ["../../history/index.html"]
+    # every incident is still in the history, and a component with few incidents has no such line
+    assert "Past incident 29" in Page(site["history/2026-10/index.html"]).text()
+    assert not Page(site["components/checkout/index.html"]).all("p", class_="older")
+
+
 def test_quiet_opt_in_components_are_hidden_from_the_index() -> None:
     site = render(with_website(sample_view(), only_show_if_degraded=True))
     assert "Website" not in Page(site["index.html"]).text()
@@ -422,7 +464,9 @@ def test_no_script_unless_serving(site: dict[str, bytes]) -> None:
     for page in pages(site).values():
         assert not page.all("script")
         assert "dev-error" not in page.html
-    served = pages(render(dev_script="/_reload.js", dev_error="incidents/x.md:3:1: error: <bad>"))
+    error = "incidents/x.md:3:1: error: <bad>"
+    lazy = Pages(sample_view(), THEMES, dev_script="/_reload.js", dev_error=error)
+    served = pages({path: lazy.render(path) for path in lazy.paths})
     for page in served.values():
         assert page.one("script").attrs["src"] == "/_reload.js"
         assert page.html.rstrip().endswith("</script>\n</body>\n</html>")
@@ -570,9 +614,10 @@ def test_index_weight_with_busy_bars() -> None:
     index = render(dataclasses.replace(view, layout=tuple(groups)))["index.html"]
     # one bar per group and per member of the degraded group, and the shared mask
     assert index.count(b"<svg") == 20 + 10 + 1
-    # 30 bars of 72 runs, each titled with its day, uptime and incidents, take about 200 kB of it;
-    # before, every member's bar was on the index too and the page was over 1.5 MB
-    assert len(index) < 260_000
+    # 30 bars of 72 runs, each titled with its day, uptime and incidents, are most of its 213 kB (250 kB
+    # while every run named its width and quiet days said "no incidents"); before, every member's bar
+    # was on the index too and the page was over 1.5 MB
+    assert len(index) < 220_000
     assert len(gzip.compress(index)) < 20_000
 
 

@@ -1,15 +1,16 @@
-"""Cross-file checks: references between files, duplicate ids, file names, status-log order."""
+"""Cross-file checks: references between files, duplicate ids, file names."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from statusgen.errors import Problem
-from statusgen.load.files import Located
+from statusgen.load.files import Located, file_stem
 from statusgen.load.parsed import Parsed
 from statusgen.load.problems import did_you_mean
 from statusgen.load.yamlpos import Positions
@@ -26,6 +27,11 @@ class Known:
     groups: tuple[str, ...] | None
     tags: tuple[str, ...] | None
     audiences: tuple[str, ...]
+
+    @cached_property
+    def component_set(self) -> frozenset[str]:
+        """``components`` for fast membership tests (every incident names some); empty when unknown."""
+        return frozenset(self.components or ())
 
 
 def cross_file_problems(parsed: Parsed, root: Path, themes: Sequence[str]) -> list[Problem]:
@@ -103,7 +109,7 @@ def _at(path: str, tree: Positions, loc: Sequence[Any], message: str, *, at_key:
 def _file_names(parsed: Parsed) -> Iterator[Problem]:
     paths = [*(f"site-config/audiences/{a}.yaml" for a in parsed.audience_ids), *parsed.incident_paths]
     for path in [*paths, *parsed.status_log_paths.values()]:
-        stem = PurePosixPath(path).stem
+        stem = file_stem(path)
         if not _ID.match(stem):
             yield Problem(
                 path,
@@ -187,7 +193,7 @@ def _incident(located: Located[Incident], known: Known) -> Iterator[Problem]:
     if known.components is not None:
         is_list = isinstance(front, MaintenanceFront)
         for index, component in enumerate(front.components):
-            if component not in known.components:
+            if component not in known.component_set:
                 message = f"unknown component '{component}'" + did_you_mean(component, known.components)
                 loc = ("components", index if is_list else component)
                 yield _at(path, tree, loc, message, at_key=not is_list)
@@ -202,7 +208,7 @@ def _incident(located: Located[Incident], known: Known) -> Iterator[Problem]:
 def _duplicate_incidents(paths: Iterable[str]) -> Iterator[Problem]:
     by_stem: dict[str, list[str]] = {}
     for path in paths:
-        by_stem.setdefault(PurePosixPath(path).stem, []).append(path)
+        by_stem.setdefault(file_stem(path), []).append(path)
     for stem, same in by_stem.items():
         for path in same if len(same) > 1 else ():
             others = ", ".join(p for p in same if p != path)
@@ -214,15 +220,6 @@ def _duplicate_incidents(paths: Iterable[str]) -> Iterator[Problem]:
 def _status_logs(parsed: Parsed, known: Known) -> Iterator[Problem]:
     if known.components is not None:
         for component, path in parsed.status_log_paths.items():
-            if component not in known.components:
+            if component not in known.component_set:
                 message = f"unknown component '{component}' (a status-log file is named after its component)"
                 yield Problem(path, 1, 1, message + did_you_mean(component, known.components))
-    for log in parsed.status_logs.values():
-        for index in range(1, len(log.value)):
-            before, entry = log.value[index - 1], log.value[index]
-            if entry.at < before.at:
-                line = log.tree.lookup((index - 1,)).line
-                message = (
-                    f"entry is earlier than the one before it (line {line}); keep entries sorted oldest first"
-                )
-                yield _at(log.path, log.tree, (index,), message)

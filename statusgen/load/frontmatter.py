@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from enum import StrEnum
+from functools import lru_cache
 
 from statusgen.errors import Problem
 from statusgen.load.problems import did_you_mean
@@ -16,8 +17,12 @@ from statusgen.timeparse import TimeFormatError, parse_time
 HEADING_EXAMPLE = "## 2026-11-20 14:10 UTC — Investigating"
 
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_NOT_YAML_BREAK = re.compile(r"[\v\f\x1c-\x1e]")
+"""Where ``str.splitlines`` breaks a line and YAML does not."""
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _HEADING = re.compile(r"^ {0,3}##(?:\s|$)")
+_MARKUP_START = frozenset(" `~#")
+"""The first characters of the lines that ``_FENCE`` or ``_HEADING`` may match."""
 UPDATE_HEADING = re.compile(
     r"^ {0,3}##\s+(?P<time>\S.*?)\s+[—–-]\s+(?P<status>\S.*?)(?:\s+(?P<internal>\[internal\]))?\s*$",
     re.IGNORECASE,
@@ -38,6 +43,8 @@ class Document:
 
 def split_lines(text: str) -> list[str]:
     """Lines as YAML counts them (``\\r\\n``, ``\\r``, ``\\n``, NEL, LS, PS), so line numbers agree."""
+    if _NOT_YAML_BREAK.search(text) is None:
+        return text.splitlines()  # the same lines, several times faster
     lines = _LINE_BREAK.split(text)
     return lines[:-1] if lines[-1] == "" else lines
 
@@ -75,7 +82,8 @@ def parse_updates(
             updates.append(update)
     updates.sort(key=lambda u: (u.at, u.line))
     for earlier, later in itertools.pairwise(updates):
-        if earlier.anchor == later.anchor:
+        # Same second, same anchor (``Update.anchor``); its formatting is left to those who show it.
+        if earlier.at.replace(microsecond=0) == later.at.replace(microsecond=0):
             first, second = sorted((earlier.line, later.line))
             moment = later.at.astimezone(UTC)
             problems.append(
@@ -97,10 +105,11 @@ def _sections(document: Document, path: str, problems: list[Problem]) -> list[tu
     stray_text_reported = False
     for offset, line in enumerate(document.body):
         line_no = document.body_line + offset
-        fence_match = _FENCE.match(line)
+        markup = line[:1] in _MARKUP_START  # most lines are prose: no need to try the patterns
+        fence_match = _FENCE.match(line) if markup else None
         if fence_match and (fence is None or fence_match[1] == fence):
             fence = fence_match[1] if fence is None else None
-        if fence is None and _HEADING.match(line):
+        if fence is None and markup and _HEADING.match(line):
             sections.append((line_no, line, []))
         elif sections:
             sections[-1][2].append(line)
@@ -148,6 +157,7 @@ def _update(
     return Update(at=at, status=status, internal=match["internal"] is not None, body=body, line=line_no)
 
 
+@lru_cache(maxsize=1024)  # a handful of words, written thousands of times
 def _status(word: str, statuses: type[StrEnum]) -> UpdateStatus:
     """The status named by ``word`` (any case, ``In progress`` = ``in_progress``).
 

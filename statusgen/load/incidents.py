@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import tzinfo
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from statusgen.errors import Problem
-from statusgen.load.files import Located, Raw, parse_yaml, read_text, validate
+from statusgen.load.files import Located, Raw, file_stem, parse_yaml, read_text, validate
 from statusgen.load.frontmatter import HEADING_EXAMPLE, parse_updates, split_front_matter
 from statusgen.load.problems import did_you_mean, found
 from statusgen.model import Incident, IncidentFront, IncidentStatus, MaintenanceFront, MaintenanceStatus
@@ -18,8 +18,13 @@ _KINDS = {"incident": IncidentFront, "maintenance": MaintenanceFront}
 def load_incident(root: Path, path: str, zone: tzinfo, problems: list[Problem]) -> Located[Incident] | None:
     """The incident in ``path``, or ``None`` after adding every problem found in the file."""
     text = read_text(root, path, problems)
-    if text is None:
-        return None
+    return None if text is None else parse_incident(text, path, problems, zone=zone)
+
+
+def parse_incident(
+    text: str, path: str, problems: list[Problem], *, zone: tzinfo
+) -> Located[Incident] | None:
+    """The incident written in ``text`` (the file ``path``), or ``None`` after adding its problems."""
     document = split_front_matter(text, path)
     if isinstance(document, Problem):
         problems.append(document)
@@ -37,7 +42,7 @@ def load_incident(root: Path, path: str, zone: tzinfo, problems: list[Problem]) 
     problems.extend(own)
     if own or raw is None or front is None:
         return None
-    incident = Incident(id=PurePosixPath(path).stem, path=path, front=front, updates=tuple(updates))
+    incident = Incident(id=file_stem(path), path=path, front=front, updates=tuple(updates))
     return Located(path, raw.tree, incident)
 
 

@@ -1,21 +1,23 @@
 """YAML with source positions: the parsed value plus a tree of positions keyed like pydantic's ``loc``.
 
-Documents are read by libyaml first; positions are worked out by PyYAML's pure-Python ``SafeLoader``
-only when a problem needs one, and syntax errors always come from it (libyaml's messages lose
-detail). The timestamp resolver is removed, so dates and times stay text and the models read them
-with the site's timezone.
+Documents are read by libyaml first (the plainest mappings by :mod:`statusgen.load.quickyaml`);
+positions are worked out by PyYAML's pure-Python ``SafeLoader`` only when a problem needs one, and
+syntax errors always come from it (libyaml's messages lose detail). The timestamp resolver is
+removed, so dates and times stay text and the models read them with the site's timezone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Protocol
 
 import yaml
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from statusgen.load.quickyaml import quick_mapping
 
 Key = str | int
 
@@ -120,10 +122,17 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[Any, Positions]:
     :raises YamlSyntaxError: when the text is not one well-formed YAML document.
     """
     try:
-        value = yaml.load(text, Loader=_FastLoader)  # a SafeLoader subclass: safe
+        value = quick_mapping(text, _plain_word)
+        if value is None:
+            value = yaml.load(text, Loader=_FastLoader)  # a SafeLoader subclass: safe
     except Exception:  # the careful reader below says exactly what failed
         return load_yaml_with_positions(text, first_line)
     return value, LazyPositions(text, first_line)
+
+
+@lru_cache(maxsize=4096)  # the same few words (statuses, impacts, ids) in thousands of files
+def _plain_word(word: str) -> Any:
+    return yaml.load(word, Loader=_FastLoader)  # a SafeLoader subclass: safe
 
 
 def load_yaml_with_positions(text: str, first_line: int = 1) -> tuple[Any, PositionTree]:

@@ -73,7 +73,7 @@ class Update:
     line: int
     """1-based line of the heading in its file."""
 
-    @property
+    @cached_property
     def anchor(self) -> str:
         """Stable fragment id; the loader refuses two updates of one incident at the same time."""
         return update_anchor(self.at)

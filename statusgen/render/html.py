@@ -8,8 +8,8 @@ static and needs no script. Links between pages are relative (the site works fro
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 import jinja2
+from jinja2.environment import TemplateModule
 from jinja2.ext import Extension
 
 from statusgen.errors import StatusgenError
@@ -35,6 +36,9 @@ _RECENT_DAYS = 14
 # A busy fortnight is summed up on the index; the history pages list every incident.
 _RECENT_MAX = 10
 """Resolved incidents that started within this many days are listed on the index."""
+_COMPONENT_ITEMS = 25
+"""Incidents and maintenance listed on a component page, newest first; older ones are in the history,
+so that the page does not grow with the years."""
 _FAVICON_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon"}
 _ALERT_COLOURS = {
     "none": "#3ba55c",
@@ -52,6 +56,16 @@ def format_day(day: date, now: datetime) -> str:
     """``Nov 23``; with the year when it is not the current one."""
     text = f"{_MONTHS[day.month - 1]} {day.day}"
     return text if day.year == now.year else f"{text}, {day.year}"
+
+
+def format_day_span(first: date, last: date, now: datetime) -> str:
+    """``Nov 23``, ``Nov 20–23``, ``Oct 30 – Nov 2``: the month is said once when both days share it."""
+    if first == last:
+        return format_day(first, now)
+    if (first.year, first.month) == (last.year, last.month):
+        text = f"{_MONTHS[first.month - 1]} {first.day}–{last.day}"
+        return text if first.year == now.year else f"{text}, {first.year}"
+    return f"{format_day(first, now)} – {format_day(last, now)}"
 
 
 def format_time(moment: datetime, now: datetime, style: str = "full") -> str:
@@ -98,9 +112,10 @@ def web_url(url: str | None) -> str | None:
 
 # --- Bars -----------------------------------------------------------------------------------------
 
-BAR_STEP = 5
-"""SVG user units per day; each bar is ``BAR_WIDTH`` wide and the rest is the gap."""
-BAR_WIDTH = 3.4
+BAR_STEP = 1
+"""SVG user units per day, so that positions are day numbers; each bar is ``BAR_WIDTH`` wide and the
+rest is the gap. The SVG is stretched to its box, so a unit is much wider than it is high."""
+BAR_WIDTH = 0.68
 BAR_HEIGHT = 30
 
 
@@ -127,14 +142,8 @@ def bar_runs(series: UptimeSeries, now: datetime, titles: int | None = None) -> 
         if index < len(days) and _same_look(days[start], days[index]):
             continue
         first, last = days[start], days[index - 1]
-        span = format_day(first.day, now)
-        if last.day != first.day:
-            span += f" – {format_day(last.day, now)}"
-        if first.uptime is None:
-            text = "no data"
-        else:
-            text = f"{_incidents_text(first.incidents, titles)}, {format_percent(first.uptime)}"
-        runs.append(BarRun(start * BAR_STEP, (index - start) * BAR_STEP, first.colour, f"{span}: {text}"))
+        label = f"{format_day_span(first.day, last.day, now)}: {_day_text(first, titles)}"
+        runs.append(BarRun(start * BAR_STEP, (index - start) * BAR_STEP, first.colour, label))
         start = index
     return runs
 
@@ -144,9 +153,16 @@ def commonest_colour(runs: Sequence[BarRun]) -> str:
     return Counter(run.colour for run in runs).most_common(1)[0][0]
 
 
+def _day_text(day: DayBar, titles: int | None) -> str:
+    """``99.5 %``, ``Slow checkout, 99.5 %``: a quiet day says only its uptime, as most days are quiet."""
+    if day.uptime is None:
+        return "no data"
+    if not day.incidents:
+        return format_percent(day.uptime)
+    return f"{_incidents_text(day.incidents, titles)}, {format_percent(day.uptime)}"
+
+
 def _incidents_text(incidents: Sequence[str], titles: int | None) -> str:
-    if not incidents:
-        return "no incidents"
     if titles is None or len(incidents) <= titles:
         return "; ".join(incidents)
     return "1 incident" if len(incidents) == 1 else f"{len(incidents)} incidents"
@@ -157,12 +173,14 @@ def _same_look(a: DayBar, b: DayBar) -> bool:
 
 
 def _bars_css(days: int) -> str:
-    """Container rules that show only the newest days when the bar area is narrow.
+    """The width of a one-day run, and container rules that show only the newest days on narrow bars.
 
-    Each step is taken when the larger one would get less than 6 px per day. The SVG grows beyond its
-    box and its older part is cut off, so no bar is drawn thinner and nothing scrolls sideways.
+    Most runs are one day long, so the stylesheet gives that width (an SVG 2 geometry property) and
+    only longer runs carry a ``width`` attribute. Each narrowing step is taken when the larger one
+    would get less than 6 px per day. The SVG grows beyond its box and its older part is cut off, so
+    no bar is drawn thinner and nothing scrolls sideways.
     """
-    rules = []
+    rules = [f".bars rect:not([width]){{width:{BAR_STEP}px}}"]
     larger = days
     for shown in (n for n in _BAR_WIDTHS if n < days):
         width = days * 100 / shown
@@ -198,10 +216,16 @@ def _theme_paths(theme_dirs: Sequence[Path], theme: str) -> list[Path]:
     return found
 
 
-@lru_cache(maxsize=8)
 def _environment(theme_dirs: tuple[Path, ...], theme: str) -> jinja2.Environment:
-    own = [path / "templates" for path in _theme_paths(theme_dirs, theme)]
-    default = [path / "templates" for path in _theme_paths(theme_dirs, "default")]
+    """The theme's Jinja environment; folders are looked up at every call, so a theme folder created
+    while ``serve`` runs is used at the next rebuild."""
+    own = tuple(path / "templates" for path in _theme_paths(theme_dirs, theme))
+    default = tuple(path / "templates" for path in _theme_paths(theme_dirs, "default"))
+    return _environment_for(own, default)
+
+
+@lru_cache(maxsize=8)
+def _environment_for(own: tuple[Path, ...], default: tuple[Path, ...]) -> jinja2.Environment:
     # A theme lists only the templates it changes; the rest come from the default theme, which it can
     # also extend by name ("default/index.html") to override single blocks.
     loader = jinja2.ChoiceLoader(
@@ -231,6 +255,24 @@ def _environment(theme_dirs: tuple[Path, ...], theme: str) -> jinja2.Environment
         format_month=format_month, bar_step=BAR_STEP, bar_width=BAR_WIDTH, bar_height=BAR_HEIGHT
     )
     return env
+
+
+def check_theme(theme_dirs: Sequence[Path], theme: str) -> None:
+    """Compile every template ``theme`` can use, so a template with a syntax error is found at once.
+
+    :raises StatusgenError: ``themes/<theme>/templates/<name>:<line>: error: <what Jinja says>``.
+    """
+    env = _environment(tuple(theme_dirs), theme)
+    for name in env.list_templates(extensions=["html"]):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as error:
+            where = Path(error.filename or name)
+            for folder in theme_dirs:
+                if where.is_relative_to(folder.parent):
+                    where = where.relative_to(folder.parent)
+                    break
+            raise StatusgenError(f"{where.as_posix()}:{error.lineno}: error: {error.message}") from None
 
 
 def _stylesheet(theme_dirs: Sequence[Path], theme: str) -> bytes:
@@ -322,17 +364,15 @@ def history_months(view: AudienceView) -> list[Month]:
     Months without incidents are kept so that paging never skips a month. Maintenance that has not
     started yet is listed on the index, not in the history.
     """
-    started = [i for i in (*view.incidents, *view.maintenances) if i.started <= view.now]
-    local = view.now.tzinfo
-
-    def month_of(item: IncidentView) -> tuple[int, int]:
-        moment = item.started.astimezone(local)
-        return moment.year, moment.month
-
-    year, month = min([month_of(i) for i in started], default=(view.now.year, view.now.month))
+    by_month: defaultdict[tuple[int, int], list[IncidentView]] = defaultdict(list)
+    for item in (*view.incidents, *view.maintenances):
+        if item.started <= view.now:
+            moment = item.started.astimezone(view.now.tzinfo)
+            by_month[moment.year, moment.month].append(item)
+    year, month = min(by_month, default=(view.now.year, view.now.month))
     months = []
     while (year, month) <= (view.now.year, view.now.month):
-        items = sorted((i for i in started if month_of(i) == (year, month)), key=_newest_first)
+        items = sorted(by_month.get((year, month), ()), key=_newest_first)
         months.append(Month(year, month, tuple(items)))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months[::-1]
@@ -405,7 +445,11 @@ def _pages(view: AudienceView) -> Iterable[_Page]:
         yield _Page(
             f"components/{component.id}/index.html",
             "component.html",
-            {"component": component, "items": items},
+            {
+                "component": component,
+                "items": items[:_COMPONENT_ITEMS],
+                "older": len(items[_COMPONENT_ITEMS:]),
+            },
         )
     yield _Page("404.html", "404.html", {})
 
@@ -423,37 +467,81 @@ def _linker(view: AudienceView, page_path: str) -> Callable[[str], str]:
     return url
 
 
+class Pages:
+    """One audience's HTML pages and their assets; each page is rendered when asked for.
+
+    A build renders them all (:func:`render_pages`); ``serve`` renders only the pages a browser asks for.
+    """
+
+    def __init__(
+        self,
+        view: AudienceView,
+        theme_dirs: Sequence[Path],
+        *,
+        branding: Mapping[str, tuple[str, bytes]] | None = None,
+        dev_script: str | None = None,
+        dev_error: str | None = None,
+    ) -> None:
+        """
+        :param theme_dirs: where themes are looked up, first match wins (the repository's ``themes/``,
+            then the built-in ones); ``view.theme`` names the theme.
+        :param branding: logical name (``logo``, ``favicon``, ``css``) → (file name, bytes), written as
+            hashed assets; the extra CSS loads after the theme's.
+        :param dev_script: URL of a script added before ``</body>`` (live reload in ``serve``).
+        :param dev_error: text shown in an error box at the top of every page (a failed rebuild).
+        """
+        self.view = view
+        self._env = _environment(tuple(theme_dirs), view.theme)
+        assets = _assets(view, _stylesheet(theme_dirs, view.theme), branding or {})
+        self.assets: Mapping[str, bytes] = assets.files
+        self._common = {
+            "view": view,
+            "now": view.now,
+            "assets": assets,
+            "dev_script": dev_script,
+            "dev_error": dev_error,
+            "webcal": "webcal://" + view.base_url.split("://", 1)[1],
+        }
+        self._pages = {page.path: page for page in _pages(view)}
+        self._links: dict[int, tuple[Callable[[str], str], TemplateModule]] = {}
+
+    @property
+    def paths(self) -> Collection[str]:
+        """Site-relative POSIX paths of the pages, in site order."""
+        return self._pages.keys()
+
+    def render(self, path: str) -> bytes:
+        """The page at ``path`` (one of :attr:`paths`)."""
+        page = self._pages[path]
+        template = self._env.get_template(page.template)
+        url, macros = self._linked(page.path)
+        return template.render(**self._common, **page.context, url=url, macros=macros).encode()
+
+    def _linked(self, page_path: str) -> tuple[Callable[[str], str], TemplateModule]:
+        """The ``url`` function of a page, and the theme's macros bound to it.
+
+        Macros make links, so they need ``url``; imported ``with context`` they would be evaluated
+        again for every page. Pages at the same depth share both, so each is made once per depth.
+        """
+        depth = -1 if page_path == "404.html" else page_path.count("/")
+        if depth not in self._links:
+            url = _linker(self.view, page_path)
+            macros = self._env.get_template("_macros.html").make_module({**self._common, "url": url})
+            self._links[depth] = (url, macros)
+        return self._links[depth]
+
+
 def render_pages(
     view: AudienceView,
     theme_dirs: Sequence[Path],
     *,
     branding: Mapping[str, tuple[str, bytes]] | None = None,
-    dev_script: str | None = None,
-    dev_error: str | None = None,
 ) -> dict[str, bytes]:
-    """Every HTML page of one audience's site and the assets they use.
+    """Every HTML page of one audience's site and the assets they use (see :class:`Pages`).
 
-    :param theme_dirs: where themes are looked up, first match wins (the repository's ``themes/``,
-        then the built-in ones); ``view.theme`` names the theme.
-    :param branding: logical name (``logo``, ``favicon``, ``css``) → (file name, bytes), written as
-        hashed assets; the extra CSS loads after the theme's.
-    :param dev_script: URL of a script added before ``</body>`` (live reload in ``serve``).
-    :param dev_error: text shown in an error box at the top of every page (a failed rebuild).
     :returns: site-relative POSIX path → bytes.
     """
-    env = _environment(tuple(theme_dirs), view.theme)
-    assets = _assets(view, _stylesheet(theme_dirs, view.theme), branding or {})
-    common = {
-        "view": view,
-        "now": view.now,
-        "assets": assets,
-        "dev_script": dev_script,
-        "dev_error": dev_error,
-        "webcal": "webcal://" + view.base_url.split("://", 1)[1],
-    }
-    files = dict(assets.files)
-    for page in _pages(view):
-        template = env.get_template(page.template)
-        html = template.render(**common, **page.context, url=_linker(view, page.path))
-        files[page.path] = html.encode()
+    pages = Pages(view, theme_dirs, branding=branding)
+    files = dict(pages.assets)
+    files.update((path, pages.render(path)) for path in pages.paths)
     return files
