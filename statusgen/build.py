@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -12,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from statusgen.errors import StatusgenError
+from statusgen.errors import InputError, StatusgenError
 from statusgen.load import load_repository
 from statusgen.load.authors import Authors, update_authors
 from statusgen.model import Audience, Repository
@@ -20,7 +21,7 @@ from statusgen.output import OutputTree, Staged, stage, swap
 from statusgen.render.api import render_api
 from statusgen.render.badges import render_badges
 from statusgen.render.feeds import render_feeds
-from statusgen.render.html import Pages, check_theme
+from statusgen.render.html import Pages, theme_problems
 from statusgen.render.ical import render_ical
 from statusgen.render.meta import render_meta
 from statusgen.themedirs import theme_dirs
@@ -39,11 +40,16 @@ def build(root: Path, out: Path, now: datetime, audiences: Sequence[str] = ()) -
     """Write ``out/<audience>/`` for ``audiences`` (all when empty); every site or none is replaced."""
     repo = load_repository(root, now=now)
     chosen = choose_audiences(repo, audiences)
-    for audience_id in chosen:
-        check_theme(theme_dirs(root), repo.audiences[audience_id].theme)
+    check_themes(repo, chosen)
     wants_authors = any(repo.audiences[a].internal_notes for a in chosen)
     authors = update_authors(repo.root, repo.site.tz) if wants_authors else {}
-    staged = stage_sites(repo, chosen, now, authors, out)
+    # The repository lives to the end of the build, so the cyclic collector need not walk its millions
+    # of objects again at every collection; in forked workers that walk would also copy their pages.
+    gc.freeze()
+    try:
+        staged = stage_sites(repo, chosen, now, authors, out)
+    finally:
+        gc.unfreeze()
     for _, site in staged:
         swap(site)
     return [report for report, _ in staged]
@@ -106,6 +112,17 @@ def _stage_adopted(audience_id: str, now: datetime, out: Path) -> tuple[SiteRepo
     assert _adopted is not None, "only called in workers started with _adopt"
     repo, authors = _adopted
     return _stage_site(repo, audience_id, now, authors, out)
+
+
+def check_themes(repo: Repository, audiences: Sequence[str]) -> None:
+    """Compile the templates of every theme ``audiences`` use.
+
+    :raises InputError: a problem at each template's line that does not compile.
+    """
+    themes = dict.fromkeys(repo.audiences[a].theme for a in audiences)
+    problems = [p for theme in themes for p in theme_problems(theme_dirs(repo.root), theme)]
+    if problems:
+        raise InputError(list(dict.fromkeys(problems)))
 
 
 def choose_audiences(repo: Repository, wanted: Sequence[str]) -> list[str]:

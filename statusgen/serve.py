@@ -14,6 +14,7 @@ When only audience files changed, the other audiences keep their sites.
 
 from __future__ import annotations
 
+import gc
 import html
 import mimetypes
 import threading
@@ -31,15 +32,13 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 import click
 import watchfiles
 
-from statusgen.build import choose_audiences
+from statusgen.build import check_themes, choose_audiences
 from statusgen.clock import resolve_now
 from statusgen.errors import StatusgenError
 from statusgen.livesite import LiveSite
 from statusgen.load import load_repository
 from statusgen.load.cache import LoadCache
 from statusgen.model import Repository
-from statusgen.render.html import check_theme
-from statusgen.themedirs import theme_dirs
 from statusgen.viewcache import ViewCache
 
 RELOAD_PATH = "/_statusgen/livereload.js"
@@ -147,12 +146,15 @@ class Rebuilder:
             repo = load_repository(self.root, now=now, cache=self._load_cache)
             chosen = choose_audiences(repo, self.audiences)
             wanted = _to_render(chosen, changed, previous)
-            for audience_id in wanted:
-                check_theme(theme_dirs(repo.root), repo.audiences[audience_id].theme)
+            check_themes(repo, wanted)
             rendered = {a: self._site(repo, a, now, epoch, None) for a in wanted}
         except Exception as error:  # a broken file or theme must not stop the server
             self._publish_failure(epoch, _describe(error))
             return
+        if self._good is None:
+            # Unchanged files keep their objects from load to load, so most of this first repository
+            # lives as long as the server: the cyclic collector need not walk it at every collection.
+            gc.freeze()
         self._good = repo
         sites = {a: rendered[a] if a in rendered else previous.sites[a] for a in chosen}
         versions = {a: epoch if a in rendered else previous.versions[a] for a in chosen}

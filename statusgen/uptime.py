@@ -176,22 +176,22 @@ def group_measures(members: Sequence[Sequence[DayMeasure]]) -> tuple[DayMeasure,
 
     :param members: each member's measures, all over the same days.
     """
-    out = []
-    for same_day in zip(*members, strict=True):
-        present = [m for m in same_day if m.has_data]
-        if not present:
-            out.append(DayMeasure(same_day[0].day, 0.0, 0.0, 0.0, has_data=False))
-            continue
-        out.append(
-            DayMeasure(
-                same_day[0].day,
-                _mean([m.downtime_s for m in present]),
-                _mean([m.measured_s for m in present]),
-                _mean([m.maintenance_s for m in present]),
-                has_data=True,
-            )
-        )
-    return tuple(out)
+    return tuple(_group_day(same_day) for same_day in zip(*members, strict=True))
+
+
+# A group's past days recur unchanged in every serve rebuild, and quiet days across groups and audiences.
+@lru_cache(maxsize=65536)
+def _group_day(same_day: tuple[DayMeasure, ...]) -> DayMeasure:
+    present = [m for m in same_day if m.has_data]
+    if not present:
+        return DayMeasure(same_day[0].day, 0.0, 0.0, 0.0, has_data=False)
+    return DayMeasure(
+        same_day[0].day,
+        _mean([m.downtime_s for m in present]),
+        _mean([m.measured_s for m in present]),
+        _mean([m.maintenance_s for m in present]),
+        has_data=True,
+    )
 
 
 def _mean(values: list[float]) -> float:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from statusgen.build import check_themes
 from statusgen.errors import InputError, Problem, StatusgenError
 from statusgen.load import load_repository
 
@@ -21,6 +22,7 @@ def run_validate(root: Path, *, strict: bool, output_format: str, now: datetime 
     """
     try:
         repository = load_repository(root, now=now)
+        check_themes(repository, list(repository.audiences))
     except InputError as error:
         _annotate(error.problems, output_format)
         raise

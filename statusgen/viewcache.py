@@ -23,15 +23,12 @@ from statusgen.model import Incident
 
 
 def phase(incident: Incident, now: datetime) -> int:
-    """How many of the incident's own instants have passed at ``now``.
+    """How many of the incident's own instants (:attr:`~statusgen.model.Incident.moments`) have passed.
 
     What an audience sees of an incident changes only at these instants (an update appears, it
     resolves, a maintenance window opens or closes), so two clocks in the same phase see the same.
     """
-    instants = [incident.started, *(update.at for update in incident.updates)]
-    if incident.resolved_at is not None:
-        instants.append(incident.resolved_at)
-    return bisect_right(sorted(instants), now)
+    return bisect_right(incident.moments, now)
 
 
 def _same(kept: tuple[object, ...], wanted: tuple[object, ...]) -> bool:

@@ -86,6 +86,6 @@ def test_a_template_syntax_error_names_its_file_and_line(tmp_path: Path) -> None
     template.write_text("{% extends 'default/404.html' %}\n{% block main %}{% if %}{% endblock %}\n")
     result = run("build", "--root", str(root), "--out", str(tmp_path / "dist"), "--now", NOW_TEXT)
     assert result.exit_code == 1
-    assert "themes/default/templates/404.html:2: error: Expected an expression" in result.output
+    assert "themes/default/templates/404.html:2:1: error: Expected an expression" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "dist").exists()

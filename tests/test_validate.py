@@ -153,3 +153,15 @@ def test_validate_reports_a_missing_branding_file_at_its_line(tmp_path) -> None:
         f"{relative}:{line}:18: error: no file site-config/assets/nope.svg; "
         "branding paths are relative to site-config/"
     ) in result.output
+
+
+def test_a_template_syntax_error_is_reported_at_its_line(fixture_repo: MakeRepo) -> None:
+    root = fixture_repo("minimal")
+    template = root / "themes/default/templates/incident.html"
+    template.parent.mkdir(parents=True)
+    template.write_text("{% extends 'default/incident.html' %}\n\n{% block main %}{{ incident.title }\n")
+    result = invoke("--root", root, "--format", "github")
+    assert result.exit_code == 1
+    [annotation] = result.stdout.splitlines()
+    assert annotation.startswith("::error file=themes/default/templates/incident.html,line=3,col=1::")
+    assert result.stderr.splitlines()[-1] == "1 problem found"

@@ -135,6 +135,12 @@ class Incident:
             return min(early, self.front.window.end) if early else self.front.window.end
         return next((u.at for u in self.updates if u.status is IncidentStatus.RESOLVED), None)
 
+    @cached_property
+    def moments(self) -> tuple[datetime, ...]:
+        """Its own instants, sorted: start, every update, end; what it shows changes only at these."""
+        ends = () if self.resolved_at is None else (self.resolved_at,)
+        return tuple(sorted((self.started, *(update.at for update in self.updates), *ends)))
+
     def is_open(self, now: datetime) -> bool:
         """Whether the incident affects its components at ``now``."""
         end = self.resolved_at

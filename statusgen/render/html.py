@@ -20,7 +20,7 @@ import jinja2
 from jinja2.environment import TemplateModule
 from jinja2.ext import Extension
 
-from statusgen.errors import StatusgenError
+from statusgen.errors import Problem, StatusgenError
 from statusgen.model import ComponentStatus, status_label
 from statusgen.view import AudienceView, ComponentView, DayBar, GroupView, IncidentView, UptimeSeries
 
@@ -257,22 +257,35 @@ def _environment_for(own: tuple[Path, ...], default: tuple[Path, ...]) -> jinja2
     return env
 
 
-def check_theme(theme_dirs: Sequence[Path], theme: str) -> None:
-    """Compile every template ``theme`` can use, so a template with a syntax error is found at once.
+def theme_problems(theme_dirs: Sequence[Path], theme: str) -> list[Problem]:
+    """Every template ``theme`` can use that does not compile, as a problem at the line Jinja names.
 
-    :raises StatusgenError: ``themes/<theme>/templates/<name>:<line>: error: <what Jinja says>``.
+    Checked before any page renders, so a template with a syntax error is reported like any input file.
     """
     env = _environment(tuple(theme_dirs), theme)
+    problems = []
     for name in env.list_templates(extensions=["html"]):
         try:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as error:
             where = Path(error.filename or name)
+            line = _source_line(where, error.lineno)
             for folder in theme_dirs:
                 if where.is_relative_to(folder.parent):
                     where = where.relative_to(folder.parent)
                     break
-            raise StatusgenError(f"{where.as_posix()}:{error.lineno}: error: {error.message}") from None
+            problems.append(Problem(where.as_posix(), line, 1, error.message or "syntax error"))
+    return problems
+
+
+def _source_line(template: Path, compact_line: int) -> int:
+    """The line of ``template`` that :class:`_Compact`'s ``compact_line`` came from (it drops blank lines)."""
+    try:
+        lines = template.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return compact_line
+    written = [number for number, text in enumerate(lines, 1) if text.strip()]
+    return written[compact_line - 1] if 0 < compact_line <= len(written) else compact_line
 
 
 def _stylesheet(theme_dirs: Sequence[Path], theme: str) -> bytes:
