@@ -249,16 +249,21 @@ def bar_colour(measure: DayMeasure) -> str:
 
 
 def uptime_series(
-    measures: Sequence[DayMeasure], titles_by_day: Mapping[date, tuple[str, ...]]
+    measures: Sequence[DayMeasure],
+    titles_by_day: Mapping[date, tuple[str, ...]],
+    earlier: tuple[DayBar, ...] = (),
+    shown: Sequence[DayMeasure] | None = None,
 ) -> UptimeSeries:
     """The bars of one component or group, and its uptime over all shown days.
 
     A day with data but no measured time (all of it maintenance) shows 100 %: nothing was down.
 
     :param titles_by_day: local day → titles of the incidents and maintenance that touched it.
+    :param earlier: bars already made for the days before ``measures`` (a cached series' past days).
+    :param shown: the measures of every shown day, when ``measures`` are only the last of them.
     """
-    bars = tuple(_day_bar(m, titles_by_day.get(m.day, ())) for m in measures)
-    return UptimeSeries(days=bars, percent=uptime_percent(measures))
+    bars = earlier + tuple(_day_bar(m, titles_by_day.get(m.day, ())) for m in measures)
+    return UptimeSeries(days=bars, percent=uptime_percent(measures if shown is None else shown))
 
 
 # The same day looks the same in every component without downtime, every audience, every rebuild.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from statusgen.model import (
@@ -48,6 +49,7 @@ from statusgen.view import (
     IncidentView,
     Overall,
     UpdateView,
+    UptimeSeries,
 )
 from statusgen.viewcache import AudienceMemo, ViewCache, phase
 
@@ -71,6 +73,7 @@ def build_view(
     policy = repo.site.uptime
     today = local_now.date()
     frame = _Frame(
+        audience_id=audience_id,
         audience=audience,
         tz=tz,
         now=now,
@@ -79,12 +82,14 @@ def build_view(
         hide_under=timedelta(minutes=audience.hide_blips_under_minutes),
         bars_start=day_start(today - timedelta(days=policy.days - 1), tz),
     )
-    visible = _selected(repo, audience)
-    visible_ids = {c.id for c in visible}
-    shown = [i for i in repo.incidents if _shows(i, audience_id, audience, visible_ids, now)]
-    names = {c.id: c.names.get(audience_id, c.name) for c in visible}
-    credits = (authors or {}) if audience.internal_notes else {}
-    incident_views = {i.id: _cached_incident_view(memo, frame, i, names, credits) for i in shown}
+    selection: _Selection = memo.selection.get(
+        audience_id, (repo.catalogue, audience), lambda: _selection(repo, audience_id, audience)
+    )
+    visible, visible_ids, names = selection.components, selection.ids, selection.names
+    credits = authors if authors and audience.internal_notes else _NO_AUTHORS
+    seen = [(i, _cached_incident_view(memo, frame, i, selection, credits)) for i in repo.incidents]
+    shown = [incident for incident, view in seen if view is not None]
+    incident_views = {view.id: view for _, view in seen if view is not None}
 
     components: list[ComponentView] = []
     measures: dict[str, tuple[DayMeasure, ...]] = {}
@@ -94,7 +99,7 @@ def build_view(
         touching = by_component[component.id]
         recent = [i for i in touching if _reaches(i, frame.bars_start, now)]
         log = repo.status_log.get(component.id, ())
-        measures[component.id], titles[component.id], status = _component_days(
+        measures[component.id], titles[component.id], series, status = _component_days(
             memo, frame, component, log, recent
         )
         components.append(
@@ -104,7 +109,7 @@ def build_view(
                 description=component.description,
                 group_id=component.group,
                 status=status,
-                uptime=uptime_series(measures[component.id], titles[component.id]),
+                uptime=series,
                 position=position,
                 since=component.since,
                 only_show_if_degraded=component.only_show_if_degraded,
@@ -143,6 +148,7 @@ _INSTANT = timedelta(microseconds=1)
 class _Frame:
     """What one build_view call holds fixed for every incident and component."""
 
+    audience_id: str
     audience: Audience
     tz: ZoneInfo
     now: datetime
@@ -154,31 +160,48 @@ class _Frame:
     """The first instant of the oldest day of the bars."""
 
 
+_NO_AUTHORS: Mapping[tuple[str, str], str] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class _Selection:
+    """The audience's components in catalogue order, their ids, and their names for the audience."""
+
+    components: list[Component]
+    ids: set[str]
+    names: dict[str, str]
+
+
+def _selection(repo: Repository, audience_id: str, audience: Audience) -> _Selection:
+    visible = _selected(repo, audience)
+    names = {c.id: c.names.get(audience_id, c.name) for c in visible}
+    return _Selection(visible, set(names), names)
+
+
 def _cached_incident_view(
     memo: AudienceMemo,
     frame: _Frame,
     incident: Incident,
-    names: dict[str, str],
+    selection: _Selection,
     credits: Mapping[tuple[str, str], str],
-) -> IncidentView:
-    key = (
-        incident.id,
-        phase(incident, frame.now),
-        frame.tz.key,
-        tuple(names.get(cid) for cid in incident.affected),
-        tuple(credits.get((incident.path, u.anchor)) for u in incident.updates) if credits else (),
-    )
-    return memo.incidents.get(  # type: ignore[no-any-return]
-        key,
-        (incident, frame.audience),
-        lambda: _incident_view(incident, frame.audience, names, frame.tz, frame.now, credits),
-    )
+) -> IncidentView | None:
+    """The incident as the audience sees it, or None when it does not see it."""
+
+    def view() -> IncidentView | None:
+        audience = frame.audience
+        if not _shows(incident, frame.audience_id, audience, selection.ids, frame.now):
+            return None
+        return _incident_view(incident, audience, selection.names, frame.tz, frame.now, credits)
+
+    # The selection stands for the audience and the catalogue: it is made anew when either changes.
+    key = (incident.id, phase(incident, frame.now), frame.tz.key)
+    return memo.incidents.get(key, (incident, selection, credits), view)  # type: ignore[no-any-return]
 
 
 def _component_days(
     memo: AudienceMemo, frame: _Frame, component: Component, log: Sequence[LogEntry], recent: list[Incident]
-) -> tuple[tuple[DayMeasure, ...], dict[date, tuple[str, ...]], ComponentStatus]:
-    """A component's daily measures, incident titles by day and current status.
+) -> tuple[tuple[DayMeasure, ...], dict[date, tuple[str, ...]], UptimeSeries, ComponentStatus]:
+    """A component's daily measures, incident titles by day, bars and current status.
 
     The days before today change only with the inputs, so a cached result is reused with its last
     day measured again (today runs up to ``now``).
@@ -202,10 +225,13 @@ def _component_days(
 
     if known is None:
         measures, titles = measure(frame.policy.days), _titles_by_day(recent, frame.tz, frame.now)
+        series = uptime_series(measures, titles)
     else:
-        measures, titles = (*known[0][:-1], *measure(1)), known[1]
-    memo.components.put(key, keep, (measures, titles))
-    return measures, titles, status_at(timeline, frame.now - _INSTANT)
+        known_measures, titles, known_series = known
+        measures = (*known_measures[:-1], *measure(1))
+        series = uptime_series(measures[-1:], titles, known_series.days[:-1], measures)
+    memo.components.put(key, keep, (measures, titles, series))
+    return measures, titles, series, status_at(timeline, frame.now - _INSTANT)
 
 
 def _incidents_by_component(incidents: list[Incident], visible: set[str]) -> dict[str, list[Incident]]:

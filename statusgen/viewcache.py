@@ -74,10 +74,12 @@ class Memo:
 
 @dataclass
 class AudienceMemo:
+    selection: Memo = field(default_factory=Memo)
     incidents: Memo = field(default_factory=Memo)
     components: Memo = field(default_factory=Memo)
 
     def sweep(self) -> None:
+        self.selection.sweep()
         self.incidents.sweep()
         self.components.sweep()
 
