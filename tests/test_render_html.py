@@ -511,8 +511,11 @@ def test_a_repository_theme_overrides_the_builtin_one(tmp_path: Path) -> None:
 
 
 def test_unknown_theme_is_a_user_error() -> None:
-    with pytest.raises(StatusgenError, match="theme 'fancy' not found"):
+    with pytest.raises(
+        StatusgenError, match="theme 'fancy' not found; write one of default, internal,"
+    ) as caught:
         render(dataclasses.replace(sample_view(), theme="fancy"))
+    assert "/" not in str(caught.value).split("or add")[0]  # names, not machine paths
 
 
 def test_formatting() -> None:

@@ -22,6 +22,7 @@ from jinja2.ext import Extension
 
 from statusgen.errors import Problem, StatusgenError
 from statusgen.model import ComponentStatus, status_label
+from statusgen.themedirs import themes_in
 from statusgen.view import AudienceView, ComponentView, DayBar, GroupView, IncidentView, UptimeSeries
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -208,9 +209,8 @@ class _Compact(Extension):
 def _theme_paths(theme_dirs: Sequence[Path], theme: str) -> list[Path]:
     found = [folder / theme for folder in theme_dirs if (folder / theme / "templates").is_dir()]
     if not found:
-        searched = ", ".join(str(folder) for folder in theme_dirs)
         raise StatusgenError(
-            f"theme {theme!r} not found (looked in {searched}); write theme: default or theme: internal, "
+            f"theme {theme!r} not found; write one of {', '.join(themes_in(theme_dirs))}, "
             f"or add themes/{theme}/templates/ to the repository"
         )
     return found
