@@ -5,9 +5,9 @@ objects for every file that did not change. Work that depends only on such objec
 ``now`` stands among their own instants, is then looked up instead of done again: an incident's view
 (its Markdown above all) and a component's 90 days of measures, of which only today is recomputed.
 
-Keys hold ``id()`` of the objects they depend on, and each entry keeps those objects alive and checks
-them by identity, so an id reused by a new object can never match. Each call keeps only the entries
-it used, so the cache holds one build's worth per audience.
+Each entry keeps the objects it was made from and matches only those very objects (by identity), so
+an equal-looking new object, or a new object that reuses a freed one's ``id()``, never matches. Each
+call keeps only the entries it used, so the cache holds one build's worth per audience.
 """
 
 from __future__ import annotations
@@ -49,20 +49,26 @@ class Memo:
     _current: dict[Hashable, _Entry] = field(default_factory=dict)
 
     def get(self, key: Hashable, keep: tuple[object, ...], compute: Callable[[], Any]) -> Any:
-        """The value stored under ``key`` for exactly the objects ``keep``, else ``compute()``."""
-        found = self.find(key, keep)
-        if found is None:
-            found = compute()
-            self.put(key, keep, found)
-        return found
+        """The value stored under ``key`` for exactly the objects ``keep``, else ``compute()``.
+
+        A stored ``None`` counts as found (an incident the audience does not see stays unseen).
+        """
+        entry = self._entry(key, keep)
+        if entry is None:
+            entry = self._current[key] = _Entry(keep, compute())
+        return entry.value
 
     def find(self, key: Hashable, keep: tuple[object, ...]) -> Any | None:
         """The value stored under ``key`` for exactly the objects ``keep`` (kept for this call), or None."""
+        entry = self._entry(key, keep)
+        return None if entry is None else entry.value
+
+    def _entry(self, key: Hashable, keep: tuple[object, ...]) -> _Entry | None:
         entry = self._current.get(key) or self._previous.get(key)
         if entry is None or not _same(entry.keep, keep):
             return None
         self._current[key] = entry
-        return entry.value
+        return entry
 
     def put(self, key: Hashable, keep: tuple[object, ...], value: Any) -> None:
         self._current[key] = _Entry(keep, value)

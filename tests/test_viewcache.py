@@ -11,7 +11,7 @@ from example import AUDIENCES, EXAMPLE_ROOT, NOW
 from statusgen.load import load_repository
 from statusgen.model import Repository
 from statusgen.viewbuilder import build_view
-from statusgen.viewcache import ViewCache
+from statusgen.viewcache import Memo, ViewCache
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +58,18 @@ def test_an_update_that_becomes_due_changes_the_cached_incident(repo: Repository
     old = build_view(repo, "internal", before, cache=cache).items_by_id[opened.id]
     new = build_view(repo, "internal", opened.updates[-1].at, cache=cache).items_by_id[opened.id]
     assert len(new.updates) == len(old.updates) + 1
+
+
+def test_a_stored_none_is_found_and_not_computed_again() -> None:
+    memo, kept = Memo(), object()
+    calls: list[int] = []
+
+    def compute() -> None:
+        calls.append(1)
+
+    assert memo.get("unseen", (kept,), compute) is None
+    memo.sweep()
+    assert memo.get("unseen", (kept,), compute) is None
+    assert calls == [1]
+    assert memo.get("unseen", (object(),), compute) is None  # other objects: computed anew
+    assert calls == [1, 1]

@@ -423,7 +423,7 @@ class _Page:
 
 def _pages(view: AudienceView) -> Iterable[_Page]:
     everything = (*view.incidents, *view.maintenances)
-    by_id = {item.id: item for item in everything}
+    by_id = view.items_by_id
     recent_from = view.now - timedelta(days=_RECENT_DAYS)
     recent = [i for i in view.incidents if not i.is_open and i.started >= recent_from]
     yield _Page(
