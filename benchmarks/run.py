@@ -94,13 +94,13 @@ def edit_seconds(root: Path, now: datetime, edits: int) -> EditTimes | None:
 
     This drives serve's own code in one warm process, as the dev server does: a first rebuild warms
     imports, templates and caches, then each edit adds a sentence to one incident; the rebuild it
-    triggers (``statusgen.serve.Rebuilder``: reload what changed, new lazy sites) plus the rendering
+    triggers (``statusgen.serve.server.Rebuilder``: reload what changed, new lazy sites) plus the rendering
     of the edited incident's page is timed, first for the audience that sees everything (one open
     tab), then for every audience (a tab on each site; the index where the incident is not shown).
     """
     if edits < 1:
         return None
-    from statusgen.serve import LiveState, Rebuilder
+    from statusgen.serve.server import LiveState, Rebuilder
 
     state = LiveState()
     rebuilder = Rebuilder(root, state, clock=lambda: now, log=lambda message: None)

@@ -17,7 +17,6 @@ from statusgen.errors import InputError, StatusgenError
 from statusgen.load import load_repository
 from statusgen.load.authors import Authors, update_authors
 from statusgen.model import Audience, Repository
-from statusgen.output import OutputTree, Staged, stage, swap
 from statusgen.render.api import render_api
 from statusgen.render.badges import render_badges
 from statusgen.render.feeds import render_feeds
@@ -25,8 +24,9 @@ from statusgen.render.html import Pages, theme_problems
 from statusgen.render.ical import render_ical
 from statusgen.render.meta import render_meta
 from statusgen.themedirs import theme_dirs
-from statusgen.view import AudienceView
-from statusgen.viewbuilder import build_view
+from statusgen.view.builder import build_view
+from statusgen.view.types import AudienceView
+from statusgen.write.tree import OutputTree, Staged, stage, swap
 
 
 @dataclass(frozen=True)

@@ -141,7 +141,7 @@ def record(
       statusgen record payment-api-eu major_outage --source pingdom --note "HTTP 503"
       statusgen record payment-api-eu operational --at "2026-11-20 14:31 UTC"
     """
-    from statusgen.monitor import record_status
+    from statusgen.monitor.apply import record_status
 
     report = record_status(root, component, status, at=at, source=source, note=note, summary=summary)
     click.echo(report.text())
@@ -186,7 +186,7 @@ def alertmanager(
       statusgen ingest alertmanager --url http://alertmanager:9093 --summary msg.txt
       statusgen ingest alertmanager --file alerts.json
     """
-    from statusgen.ingest import ingest_alertmanager
+    from statusgen.monitor.alertmanager import ingest_alertmanager
 
     click.echo(ingest_alertmanager(root, url=url, file=file, summary=summary, timeout_s=timeout).text())
 
@@ -209,7 +209,7 @@ def probe(root: Path, components: tuple[str, ...], summary: Path | None) -> None
       statusgen probe --summary msg.txt
       statusgen probe --component payment-api-eu --component checkout
     """
-    from statusgen.probe import probe_components
+    from statusgen.monitor.probe import probe_components
 
     click.echo(probe_components(root, components, summary).text())
 
@@ -290,7 +290,7 @@ def new_incident(
       statusgen new incident "Slow dashboard" --component merchant-dashboard --impact minor \\
           --message "Pages load slowly; we are investigating." --internal-note "db-eu-2 CPU at 100 %"
     """
-    from statusgen.authoring import new_incident as write
+    from statusgen.author.incidents import new_incident as write
 
     path = write(
         root,
@@ -347,7 +347,7 @@ def new_maintenance(
       statusgen new maintenance "Database upgrade" --component db-eu \\
           --start "2026-12-01 02:00" --end "2026-12-01 04:00"
     """
-    from statusgen.authoring import new_maintenance as write
+    from statusgen.author.incidents import new_maintenance as write
 
     click.echo(write(root, title, components, start, end, message=message, audiences=audiences, at=at))
 
@@ -395,7 +395,7 @@ def update(
           --next-update "2026-11-20 15:30 UTC"
       statusgen update 2026-11-20-elevated-payment-failures --status monitoring --message "Fixed." --internal
     """
-    from statusgen.authoring import add_update
+    from statusgen.author.incidents import add_update
 
     path = add_update(root, incident_id, status, message, internal=internal, next_update=next_update, at=at)
     click.echo(path)
@@ -414,7 +414,7 @@ def resolve(root: Path, incident_id: str, message: str | None, at: str | None) -
       statusgen resolve 2026-11-20-elevated-payment-failures
       statusgen resolve 2026-11-20-elevated-payment-failures --message "Payments are processing normally."
     """
-    from statusgen.authoring import resolve as write
+    from statusgen.author.incidents import resolve as write
 
     click.echo(write(root, incident_id, message=message, at=at))
 
@@ -443,7 +443,7 @@ def serve(root: Path, host: str, port: int, audiences: tuple[str, ...], now: str
       statusgen serve
       statusgen serve --audience public --port 8001
     """
-    from statusgen.serve import serve as run
+    from statusgen.serve.server import serve as run
 
     run(root, host=host, port=port, audiences=audiences, now=now)
 
@@ -460,7 +460,7 @@ def init(directory: Path) -> None:
     Example:
       statusgen init my-status && cd my-status && statusgen serve
     """
-    from statusgen.scaffold import NEXT_STEPS, init_repository
+    from statusgen.author.scaffold import NEXT_STEPS, init_repository
 
     files = init_repository(directory)
     click.echo(f"Created {directory}/ with {len(files)} files.")
@@ -485,7 +485,7 @@ def schema(out: Path) -> None:
     Example:
       statusgen schema --out schemas
     """
-    from statusgen.schema import write_schemas
+    from statusgen.author.schema import write_schemas
 
     for path in write_schemas(out):
         click.echo(path)

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from statusgen.model import Branding, ComponentStatus, Impact, IncidentStatus, MaintenanceStatus
-from statusgen.view import (
+from statusgen.view.types import (
     AffectedComponent,
     AudienceView,
     ComponentView,

@@ -28,7 +28,7 @@ from sample_view import NOW, sample_view, update
 from statusgen.model import ComponentStatus, MaintenanceStatus
 from statusgen.render.api import render_api
 from statusgen.render.ids import statuspage_id
-from statusgen.view import AudienceView
+from statusgen.view.types import AudienceView
 
 SEVERITY = ["none", "minor", "major", "critical"]
 

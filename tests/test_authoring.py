@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from statusgen.authoring import (
+from statusgen.author.incidents import (
     add_update,
     find_incident,
     new_incident,

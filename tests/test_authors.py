@@ -12,7 +12,7 @@ from example import NOW, copy_example
 from statusgen.load import load_repository
 from statusgen.load.authors import update_authors
 from statusgen.model.incident import update_anchor
-from statusgen.viewbuilder import build_view
+from statusgen.view.builder import build_view
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -11,7 +11,7 @@ from monitoring import NOW, run
 
 from statusgen.load import load_repository
 from statusgen.model import ComponentStatus, Impact, Incident, IncidentStatus
-from statusgen.viewbuilder import build_view
+from statusgen.view.builder import build_view
 
 MakeRepo = Callable[[str], Path]
 AUTO = "incidents/auto/2026-11-23-payment-api-eu.md"

@@ -13,7 +13,7 @@ from example import AUDIENCES, EXAMPLE_ROOT, NOW, build_tree
 
 from statusgen.load import load_repository
 from statusgen.render.html import BAR_STEP
-from statusgen.viewbuilder import build_view
+from statusgen.view.builder import build_view
 
 pytestmark = pytest.mark.browser
 

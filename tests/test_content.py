@@ -2,7 +2,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from statusgen.render.content import html_to_text, markdown_to_html
+from statusgen.view.markup import html_to_text, markdown_to_html
 
 HOSTILE = [
     "<script>alert(1)</script>",

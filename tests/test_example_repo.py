@@ -10,7 +10,7 @@ import pytest
 
 from statusgen.load import load_repository
 from statusgen.model import Repository
-from statusgen.selection import select_components
+from statusgen.model.selection import select_components
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)

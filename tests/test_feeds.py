@@ -12,7 +12,7 @@ from sample_view import NOW, sample_view, update
 
 from statusgen.model import IncidentStatus
 from statusgen.render.feeds import MAX_ENTRIES, render_feeds
-from statusgen.view import AudienceView
+from statusgen.view.types import AudienceView
 
 FEEDS = (
     "history.rss",

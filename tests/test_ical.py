@@ -11,7 +11,7 @@ from sample_view import NOW, sample_view, update
 
 from statusgen.model import MaintenanceStatus
 from statusgen.render.ical import render_ical
-from statusgen.view import AudienceView, IncidentView
+from statusgen.view.types import AudienceView, IncidentView
 
 REQUIRED = ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "URL", "STATUS")
 

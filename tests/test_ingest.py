@@ -20,9 +20,9 @@ import pytest
 from monitoring import NOW, run, snapshot
 
 from statusgen.errors import StatusgenError
-from statusgen.ingest import Alert, alert_observations, parse_alerts
 from statusgen.load import load_repository
 from statusgen.model import AlertMapping, AlertPolicy, Component, ComponentStatus
+from statusgen.monitor.alertmanager import Alert, alert_observations, parse_alerts
 
 MakeRepo = Callable[[str], Path]
 ALERTMANAGER = "/usr/bin/prometheus-alertmanager"

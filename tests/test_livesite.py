@@ -10,10 +10,10 @@ from example import AUDIENCES, EXAMPLE_ROOT, NOW
 from test_serve import INCIDENT_PAGE, get
 
 from statusgen.build import render_site
-from statusgen.livesite import LiveSite
 from statusgen.load import load_repository
-from statusgen.serve import DevServer
-from statusgen.viewcache import ViewCache
+from statusgen.serve.livesite import LiveSite
+from statusgen.serve.server import DevServer
+from statusgen.view.cache import ViewCache
 
 
 def test_a_live_site_serves_exactly_what_a_build_writes() -> None:

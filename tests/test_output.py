@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from statusgen.output import OutputTree, commit, stage
+from statusgen.write.tree import OutputTree, commit, stage
 
 
 def tree(files: dict[str, bytes]) -> OutputTree:

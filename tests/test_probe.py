@@ -15,7 +15,7 @@ from monitoring import run
 
 from statusgen.load import load_repository
 from statusgen.model import ComponentStatus, Probe
-from statusgen.probe import MAX_PARALLEL, CheckResult, check, run_checks
+from statusgen.monitor.probe import MAX_PARALLEL, CheckResult, check, run_checks
 
 MakeRepo = Callable[[str], Path]
 MAJOR, DEGRADED, OPERATIONAL = (

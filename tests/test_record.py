@@ -18,7 +18,7 @@ from statusgen.cli import cli
 from statusgen.errors import InputError
 from statusgen.load import load_repository
 from statusgen.model import ComponentStatus
-from statusgen.record import Observation, append_observation, format_entry
+from statusgen.monitor.statuslog import Observation, append_observation, format_entry
 
 MakeRepo = Callable[[str], Path]
 PROJECT = Path(__file__).resolve().parent.parent
@@ -214,8 +214,8 @@ from pathlib import Path
 
 from statusgen.load import load_repository
 from statusgen.model import ComponentStatus
-from statusgen.monitor import apply_observations
-from statusgen.record import Observation
+from statusgen.monitor.apply import apply_observations
+from statusgen.monitor.statuslog import Observation
 
 root, parity = Path(sys.argv[1]), int(sys.argv[2])
 repository = load_repository(root)

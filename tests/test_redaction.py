@@ -10,7 +10,7 @@ import yaml
 from example import NOW, build_tree, copy_example
 
 from statusgen.load import load_repository
-from statusgen.viewbuilder import build_view
+from statusgen.view.builder import build_view
 
 CANARIES = {
     "id": "canary-q7x-component",

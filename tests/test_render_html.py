@@ -23,7 +23,7 @@ from statusgen.render.html import (
     format_time,
     render_pages,
 )
-from statusgen.view import AffectedComponent, AudienceView, GroupView, IncidentView, UptimeSeries
+from statusgen.view.types import AffectedComponent, AudienceView, GroupView, IncidentView, UptimeSeries
 
 THEMES = [Path(__file__).parent.parent / "statusgen" / "themes"]
 VOID = {"meta", "link", "img", "br", "hr", "input", "source"}

@@ -1,12 +1,12 @@
-"""Tests for statusgen.rollup: one test case per row of the indicator table, and their precedence."""
+"""Tests for statusgen.compute.rollup: one test case per row of the indicator table, and their precedence."""
 
 from __future__ import annotations
 
 import pytest
 
+from statusgen.compute.rollup import overall
 from statusgen.model import ComponentStatus, Impact
-from statusgen.rollup import overall
-from statusgen.view import Overall
+from statusgen.view.types import Overall
 
 OK = ComponentStatus.OPERATIONAL
 DEGRADED = ComponentStatus.DEGRADED_PERFORMANCE

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from statusgen.author.scaffold import init_repository
 from statusgen.build import build
 from statusgen.cli import cli
 from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
-from statusgen.scaffold import init_repository
 
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
 

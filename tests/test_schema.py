@@ -11,11 +11,11 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 from click.testing import CliRunner
 
+from statusgen.author.scaffold import init_repository
+from statusgen.author.schema import schema_text, schemas
 from statusgen.cli import cli
 from statusgen.load.frontmatter import Document, split_front_matter
 from statusgen.load.yamlpos import load_yaml
-from statusgen.scaffold import init_repository
-from statusgen.schema import schema_text, schemas
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"

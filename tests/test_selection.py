@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from statusgen.model import Catalogue, Component, Selection
-from statusgen.selection import select_components
+from statusgen.model.selection import select_components
 
 CATALOGUE = Catalogue(
     components=[

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from statusgen.serve import RELOAD_PATH, DevServer, Snapshot, _to_render, route
+from statusgen.serve.server import RELOAD_PATH, DevServer, Snapshot, _to_render, route
 
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
 PAYMENTS = "incidents/2026/2026-11-20-payments.md"

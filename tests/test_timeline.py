@@ -1,4 +1,4 @@
-"""Tests for statusgen.timeline: status-log intervals, blips, incidents, maintenance, worst wins."""
+"""Tests for statusgen.compute.timeline: status-log intervals, blips, incidents, maintenance, worst wins."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from statusgen.compute.timeline import Interval, component_timeline, log_intervals, status_at
 from statusgen.model import (
     ComponentStatus,
     Impact,
@@ -23,7 +24,6 @@ from statusgen.model import (
     Window,
     worst,
 )
-from statusgen.timeline import Interval, component_timeline, log_intervals, status_at
 
 OPERATIONAL = ComponentStatus.OPERATIONAL
 DEGRADED = ComponentStatus.DEGRADED_PERFORMANCE

@@ -1,4 +1,4 @@
-"""Tests for statusgen.uptime: Statuspage's weighted downtime, truncation, DST days, colours."""
+"""Tests for statusgen.compute.uptime: Statuspage's weighted downtime, truncation, DST days, colours."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statusgen.model import ComponentStatus, UptimePolicy, Weights
-from statusgen.timeline import Interval
-from statusgen.uptime import (
+from statusgen.compute.timeline import Interval
+from statusgen.compute.uptime import (
     BLUE,
     FIRST_DOWNTIME,
     GREEN,
@@ -30,6 +29,7 @@ from statusgen.uptime import (
     uptime_percent,
     uptime_series,
 )
+from statusgen.model import ComponentStatus, UptimePolicy, Weights
 
 MAJOR = ComponentStatus.MAJOR_OUTAGE
 PARTIAL = ComponentStatus.PARTIAL_OUTAGE

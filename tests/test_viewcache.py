@@ -10,8 +10,8 @@ from example import AUDIENCES, EXAMPLE_ROOT, NOW
 
 from statusgen.load import load_repository
 from statusgen.model import Repository
-from statusgen.viewbuilder import build_view
-from statusgen.viewcache import Memo, ViewCache
+from statusgen.view.builder import build_view
+from statusgen.view.cache import Memo, ViewCache
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from statusgen.scaffold import SCAFFOLD, init_repository
+from statusgen.author.scaffold import SCAFFOLD, init_repository
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github/workflows"

@@ -9,7 +9,7 @@ from statusgen.errors import Problem
 from statusgen.load.files import Located
 from statusgen.load.parsed import Parsed
 from statusgen.model import Catalogue, Incident, IncidentFront
-from statusgen.selection import select_components
+from statusgen.model.selection import select_components
 
 STALE_AFTER = timedelta(hours=24)
 

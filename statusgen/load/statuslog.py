@@ -1,6 +1,6 @@
 """Reading ``status-log/<component>.yaml``, with a fast path for the lines statusgen itself writes.
 
-Monitors append one flow mapping per line (``statusgen.record.format_entry``), and a busy site has
+Monitors append one flow mapping per line (``statusgen.monitor.statuslog.format_entry``), and a busy site has
 tens of thousands of them: general YAML parsing and validation would dominate the build. Lines in
 exactly that canonical shape are read with one regular expression; a file with any other line goes
 through the general reader, which also locates every problem.

@@ -32,9 +32,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from statusgen.model import ComponentStatus, IncidentStatus, MaintenanceStatus, UpdateStatus
-from statusgen.render.content import html_to_text
 from statusgen.render.ids import incident_url, statuspage_id
-from statusgen.view import AudienceView, ComponentView, GroupView, IncidentView, UpdateView
+from statusgen.view.markup import html_to_text
+from statusgen.view.types import AudienceView, ComponentView, GroupView, IncidentView, UpdateView
 
 MAX_LISTED = 50
 

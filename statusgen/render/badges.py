@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from statusgen.model import ComponentStatus
 from statusgen.render.ids import statuspage_id
-from statusgen.view import AudienceView, ComponentView, Indicator
+from statusgen.view.types import AudienceView, ComponentView, Indicator
 
 _LABEL_COLOUR = "#555"
 _DARK_TEXT = "#222"

@@ -10,7 +10,7 @@ from html import escape
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]  # ships no type hints
 
 from statusgen.render.ids import update_url
-from statusgen.view import AudienceView, ComponentView, IncidentView, UpdateView
+from statusgen.view.types import AudienceView, ComponentView, IncidentView, UpdateView
 
 MAX_ENTRIES = 50
 

@@ -23,7 +23,7 @@ from jinja2.ext import Extension
 from statusgen.errors import Problem, StatusgenError
 from statusgen.model import ComponentStatus, status_label
 from statusgen.themedirs import themes_in
-from statusgen.view import AudienceView, ComponentView, DayBar, GroupView, IncidentView, UptimeSeries
+from statusgen.view.types import AudienceView, ComponentView, DayBar, GroupView, IncidentView, UptimeSeries
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH_NAMES = (

@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event, vDuration
 
 from statusgen.model import MaintenanceStatus, UpdateStatus
-from statusgen.render.content import html_to_text
 from statusgen.render.ids import incident_url
-from statusgen.view import AudienceView, IncidentView
+from statusgen.view.markup import html_to_text
+from statusgen.view.types import AudienceView, IncidentView
 
 KEEP_PAST = timedelta(days=90)
 """Windows that ended longer ago than this are left out."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import string
 
-from statusgen.view import AudienceView, IncidentView, UpdateView
+from statusgen.view.types import AudienceView, IncidentView, UpdateView
 
 _ALPHABET = string.digits + string.ascii_lowercase
 _LENGTH = 12

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
-from statusgen.view import AudienceView
+from statusgen.view.types import AudienceView
 
 # Pages carry no scripts; the dev server's reload script is served only by `statusgen serve`.
 CSP = (

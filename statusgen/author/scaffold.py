@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from statusgen import __version__
-from statusgen.authoring import (
+from statusgen.author.incidents import (
     DEFAULT_MESSAGES,
     format_time,
     incident_text,
@@ -23,11 +23,11 @@ from statusgen.authoring import (
     slugify,
     update_section,
 )
+from statusgen.author.schema import schema_text, schemas
 from statusgen.errors import StatusgenError
 from statusgen.model import ComponentStatus, Impact, IncidentStatus
-from statusgen.schema import schema_text, schemas
 
-SCAFFOLD = Path(__file__).parent / "scaffold"
+SCAFFOLD = Path(__file__).parent.parent / "scaffold"
 _DOT = "dot-"
 
 NEXT_STEPS = """

@@ -17,11 +17,11 @@ from typing import Any
 
 from statusgen.clock import resolve_now
 from statusgen.errors import StatusgenError
-from statusgen.fetch import FetchError, fetch
 from statusgen.load import load_repository
 from statusgen.model import AlertMapping, AlertPolicy, Component, ComponentStatus, worst
-from statusgen.monitor import Report, apply_observations
-from statusgen.record import Observation
+from statusgen.monitor.apply import Report, apply_observations
+from statusgen.monitor.fetch import FetchError, fetch
+from statusgen.monitor.statuslog import Observation
 
 SOURCE = "alertmanager"
 ALERTS_PATH = "/api/v2/alerts?active=true&silenced=false&inhibited=false"

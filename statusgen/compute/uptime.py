@@ -19,9 +19,9 @@ from functools import lru_cache
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from statusgen.compute.timeline import Interval
 from statusgen.model import ComponentStatus, UptimePolicy
-from statusgen.timeline import Interval
-from statusgen.view import DayBar, UptimeSeries
+from statusgen.view.types import DayBar, UptimeSeries
 
 GREEN = "#3ba55c"
 """A day without weighted downtime."""
@@ -136,7 +136,8 @@ def daily_measures(
     Maintenance seconds are not downtime and leave the denominator; with
     ``policy.maintenance_is_downtime`` they stay in it and count with weight 1.0, like a major outage.
 
-    :param timeline: sorted, non-overlapping intervals (:func:`statusgen.timeline.component_timeline`).
+    :param timeline: sorted, non-overlapping intervals
+        (:func:`statusgen.compute.timeline.component_timeline`).
     :returns: one measure per day, oldest first.
     """
     now = now.astimezone(UTC)

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from statusgen.model import ComponentStatus, Impact
-from statusgen.view import Overall
+from statusgen.view.types import Overall
 
 MAJOR = ComponentStatus.MAJOR_OUTAGE
 PARTIAL = ComponentStatus.PARTIAL_OUTAGE

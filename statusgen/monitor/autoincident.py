@@ -14,13 +14,13 @@ from pathlib import Path
 
 import yaml
 
-from statusgen.atomic import write_text_atomic
 from statusgen.errors import InputError, Problem
 from statusgen.load.frontmatter import split_front_matter, split_lines
 from statusgen.load.incidents import load_incident
 from statusgen.load.repository import INCIDENTS
 from statusgen.model import Component, ComponentStatus, Impact, Incident, IncidentFront, IncidentStatus
-from statusgen.record import Observation, Transition
+from statusgen.monitor.statuslog import Observation, Transition
+from statusgen.write.atomic import write_text_atomic
 
 AUTO = f"{INCIDENTS}/auto"
 

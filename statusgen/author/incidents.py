@@ -17,7 +17,6 @@ from typing import TypeVar
 
 import yaml
 
-from statusgen.atomic import write_text_atomic
 from statusgen.clock import resolve_now
 from statusgen.errors import InputError, StatusgenError
 from statusgen.load import load_repository
@@ -34,6 +33,7 @@ from statusgen.model import (
     status_label,
 )
 from statusgen.timeparse import TimeFormatError, parse_time
+from statusgen.write.atomic import write_text_atomic
 
 DEFAULT_MESSAGES: dict[UpdateStatus, str] = {
     IncidentStatus.INVESTIGATING: "We are currently investigating this issue.",

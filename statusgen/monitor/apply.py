@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from statusgen.autoincident import update_auto_incident
 from statusgen.clock import resolve_now
 from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
 from statusgen.load.problems import did_you_mean
 from statusgen.model import Component, ComponentStatus, Repository
-from statusgen.record import Observation, Transition, append_observation, component_lock
+from statusgen.monitor.autoincident import update_auto_incident
+from statusgen.monitor.statuslog import Observation, Transition, append_observation, component_lock
 from statusgen.timeparse import TimeFormatError, parse_time
 
 

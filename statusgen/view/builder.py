@@ -1,7 +1,7 @@
 """build_view(): the ONLY place redaction happens.
 
 Selection, per-audience names, ``[internal]`` updates, drafts and monitor blips are decided here, and
-the result is an :class:`~statusgen.view.AudienceView` holding nothing the audience may not see.
+the result is an :class:`~statusgen.view.types.AudienceView` holding nothing the audience may not see.
 """
 
 from __future__ import annotations
@@ -12,6 +12,16 @@ from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
+from statusgen.compute.rollup import overall
+from statusgen.compute.timeline import component_timeline, status_at
+from statusgen.compute.uptime import (
+    DayMeasure,
+    daily_measures,
+    day_start,
+    group_measures,
+    touched_days,
+    uptime_series,
+)
 from statusgen.model import (
     Audience,
     Component,
@@ -29,19 +39,10 @@ from statusgen.model import (
     status_label,
     worst,
 )
-from statusgen.render.content import markdown_to_html
-from statusgen.rollup import overall
-from statusgen.selection import select_components
-from statusgen.timeline import component_timeline, status_at
-from statusgen.uptime import (
-    DayMeasure,
-    daily_measures,
-    day_start,
-    group_measures,
-    touched_days,
-    uptime_series,
-)
-from statusgen.view import (
+from statusgen.model.selection import select_components
+from statusgen.view.cache import AudienceMemo, ViewCache, phase
+from statusgen.view.markup import markdown_to_html
+from statusgen.view.types import (
     AffectedComponent,
     AudienceView,
     ComponentView,
@@ -51,7 +52,6 @@ from statusgen.view import (
     UpdateView,
     UptimeSeries,
 )
-from statusgen.viewcache import AudienceMemo, ViewCache, phase
 
 
 def build_view(

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from statusgen.clock import resolve_now
 from statusgen.errors import StatusgenError
-from statusgen.fetch import FetchError, fetch
 from statusgen.load import load_repository
 from statusgen.model import ComponentStatus, Probe, Repository
-from statusgen.monitor import Report, apply_observations, find_component
-from statusgen.record import Observation
+from statusgen.monitor.apply import Report, apply_observations, find_component
+from statusgen.monitor.fetch import FetchError, fetch
+from statusgen.monitor.statuslog import Observation
 
 SOURCE = "probe"
 MAX_PARALLEL = 8

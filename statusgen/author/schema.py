@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from statusgen.atomic import write_text_atomic
 from statusgen.model import Audience, Catalogue, IncidentFront, MaintenanceFront, Site
+from statusgen.write.atomic import write_text_atomic
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -7,8 +7,8 @@ a half-built site is never visible (a rebuild swaps in a whole new :class:`Snaps
 rebuild keeps the last good site on screen with the error at the top of every page.
 
 A rebuild re-loads the repository through the loader's cache (only changed files are read) and
-publishes a :class:`~statusgen.livesite.LiveSite` per audience, which builds its view (through a
-:class:`~statusgen.viewcache.ViewCache`) and renders each page when a browser first asks for it.
+publishes a :class:`~statusgen.serve.livesite.LiveSite` per audience, which builds its view (through a
+:class:`~statusgen.view.cache.ViewCache`) and renders each page when a browser first asks for it.
 When only audience files changed, the other audiences keep their sites.
 """
 
@@ -35,11 +35,11 @@ import watchfiles
 from statusgen.build import check_themes, choose_audiences
 from statusgen.clock import resolve_now
 from statusgen.errors import StatusgenError
-from statusgen.livesite import LiveSite
 from statusgen.load import load_repository
 from statusgen.load.cache import LoadCache
 from statusgen.model import Repository
-from statusgen.viewcache import ViewCache
+from statusgen.serve.livesite import LiveSite
+from statusgen.view.cache import ViewCache
 
 RELOAD_PATH = "/_statusgen/livereload.js"
 VERSION_PATH = "/_statusgen/version"

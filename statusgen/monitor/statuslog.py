@@ -21,12 +21,12 @@ from typing import Protocol
 import yaml
 from filelock import FileLock, Timeout
 
-from statusgen.atomic import write_text_atomic
 from statusgen.errors import InputError, Problem, StatusgenError
 from statusgen.load.files import parse_yaml, validate
 from statusgen.load.frontmatter import split_lines
 from statusgen.load.repository import STATUS_LOG
 from statusgen.model import ComponentStatus, LogEntry
+from statusgen.write.atomic import write_text_atomic
 
 LOCK_TIMEOUT_S = 120
 """A recorder holds the lock for milliseconds; minutes of waiting mean something is stuck."""

@@ -14,8 +14,8 @@ from datetime import datetime
 from statusgen.build import data_files, site_pages
 from statusgen.model import Repository
 from statusgen.render.html import Pages
-from statusgen.viewbuilder import build_view
-from statusgen.viewcache import ViewCache
+from statusgen.view.builder import build_view
+from statusgen.view.cache import ViewCache
 
 
 class LiveSite(Mapping[str, bytes]):

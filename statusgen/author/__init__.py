@@ -1,0 +1,1 @@
+"""Commands that write the repository's own files: incidents, the scaffold, schemas."""

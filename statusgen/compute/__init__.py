@@ -1,0 +1,1 @@
+"""Pure computation: timelines, uptime measures, the overall indicator (imports model/ only)."""

@@ -1,0 +1,1 @@
+"""Observations from monitors to status-log transitions and draft incidents."""

@@ -1,0 +1,1 @@
+"""The audience view: the one place that decides what an audience sees, under its names."""
