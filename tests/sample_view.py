@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from statusgen.compute.rollup import Overall
 from statusgen.model import Branding, ComponentStatus, Impact, IncidentStatus, MaintenanceStatus
 from statusgen.view.types import (
     AffectedComponent,
@@ -13,7 +14,6 @@ from statusgen.view.types import (
     DayBar,
     GroupView,
     IncidentView,
-    Overall,
     UpdateView,
     UptimeSeries,
 )

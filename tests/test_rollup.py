@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from statusgen.compute.rollup import overall
+from statusgen.compute.rollup import Overall, overall
 from statusgen.model import ComponentStatus, Impact
-from statusgen.view.types import Overall
 
 OK = ComponentStatus.OPERATIONAL
 DEGRADED = ComponentStatus.DEGRADED_PERFORMANCE

@@ -25,9 +25,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from statusgen.model import ComponentStatus, Impact
-from statusgen.view.types import Overall
+
+Indicator = Literal["none", "minor", "major", "critical", "maintenance"]
+
+
+@dataclass(frozen=True)
+class Overall:
+    indicator: Indicator
+    description: str
+    """Statuspage's wording: "All Systems Operational", "Partial System Outage", …"""
+
 
 MAJOR = ComponentStatus.MAJOR_OUTAGE
 PARTIAL = ComponentStatus.PARTIAL_OUTAGE

@@ -10,9 +10,10 @@ import math
 import unicodedata
 from xml.sax.saxutils import escape, quoteattr
 
+from statusgen.compute.rollup import Indicator
 from statusgen.model import ComponentStatus
 from statusgen.render.ids import statuspage_id
-from statusgen.view.types import AudienceView, ComponentView, Indicator
+from statusgen.view.types import AudienceView, ComponentView
 
 _LABEL_COLOUR = "#555"
 _DARK_TEXT = "#222"

@@ -23,6 +23,7 @@ from jinja2.ext import Extension
 from statusgen.errors import Problem, StatusgenError
 from statusgen.model import ComponentStatus, status_label
 from statusgen.themedirs import themes_in
+from statusgen.view.bars import INDICATOR_COLOURS
 from statusgen.view.types import AudienceView, ComponentView, DayBar, GroupView, IncidentView, UptimeSeries
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -41,13 +42,6 @@ _COMPONENT_ITEMS = 25
 """Incidents and maintenance listed on a component page, newest first; older ones are in the history,
 so that the page does not grow with the years."""
 _FAVICON_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon"}
-_ALERT_COLOURS = {
-    "none": "#3ba55c",
-    "minor": "#f0c419",
-    "major": "#e67e22",
-    "critical": "#d9363e",
-    "maintenance": "#3d7fd9",
-}
 
 
 # --- Formatting (pure; dates never go through locale-dependent strftime) -------------------------
@@ -339,7 +333,7 @@ def _assets(view: AudienceView, css: bytes, branding: Mapping[str, tuple[str, by
         # A dot in the colour of the overall status, so a browser tab shows it at a glance.
         dot = (
             '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
-            f'<circle cx="8" cy="8" r="7" fill="{_ALERT_COLOURS[view.overall.indicator]}"/></svg>'
+            f'<circle cx="8" cy="8" r="7" fill="{INDICATOR_COLOURS[view.overall.indicator]}"/></svg>'
         ).encode()
         path = f"assets/{hashed_name('favicon.svg', dot)}"
         files[path] = dot

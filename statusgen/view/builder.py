@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from statusgen.compute.rollup import overall
+from statusgen.compute.rollup import Overall, overall
 from statusgen.compute.timeline import component_timeline, status_at
 from statusgen.compute.uptime import (
     DayMeasure,
@@ -20,7 +20,6 @@ from statusgen.compute.uptime import (
     day_start,
     group_measures,
     touched_days,
-    uptime_series,
 )
 from statusgen.model import (
     Audience,
@@ -40,6 +39,7 @@ from statusgen.model import (
     worst,
 )
 from statusgen.model.selection import select_components
+from statusgen.view.bars import uptime_series
 from statusgen.view.cache import AudienceMemo, ViewCache, phase
 from statusgen.view.markup import markdown_to_html
 from statusgen.view.types import (
@@ -48,7 +48,6 @@ from statusgen.view.types import (
     ComponentView,
     GroupView,
     IncidentView,
-    Overall,
     UpdateView,
     UptimeSeries,
 )

@@ -1,4 +1,4 @@
-"""AudienceView: what one audience may see, under its names; built only by ``viewbuilder``.
+"""AudienceView: what one audience may see, under its names; built only by :mod:`statusgen.view.builder`.
 
 Renderers receive an :class:`AudienceView` and nothing else, so a renderer cannot leak what the view
 left out: internal-only components, ``[internal]`` updates, drafts, blips, other audiences' names.
@@ -12,9 +12,8 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Literal
 
+from statusgen.compute.rollup import Overall
 from statusgen.model import Branding, ComponentStatus, Impact, UpdateStatus
-
-Indicator = Literal["none", "minor", "major", "critical", "maintenance"]
 
 
 @dataclass(frozen=True)
@@ -123,13 +122,6 @@ class IncidentView:
     def path(self) -> str:
         """Site-relative URL path of its page."""
         return f"incidents/{self.id}/"
-
-
-@dataclass(frozen=True)
-class Overall:
-    indicator: Indicator
-    description: str
-    """Statuspage's wording: "All Systems Operational", "Partial System Outage", …"""
 
 
 @dataclass(frozen=True)
