@@ -20,9 +20,10 @@ from statusgen.model import Audience, Repository
 from statusgen.render.api import render_api
 from statusgen.render.badges import render_badges
 from statusgen.render.feeds import render_feeds
-from statusgen.render.html import Pages, theme_problems
+from statusgen.render.html import Pages
 from statusgen.render.ical import render_ical
 from statusgen.render.meta import render_meta
+from statusgen.render.theme import theme_problems
 from statusgen.themedirs import theme_dirs
 from statusgen.view.builder import build_view
 from statusgen.view.types import AudienceView

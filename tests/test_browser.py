@@ -12,7 +12,7 @@ import pytest
 from example import AUDIENCES, EXAMPLE_ROOT, NOW, build_tree
 
 from statusgen.load import load_repository
-from statusgen.render.html import BAR_STEP
+from statusgen.render.format import BAR_STEP
 from statusgen.view.builder import build_view
 
 pytestmark = pytest.mark.browser

@@ -12,17 +12,16 @@ from sample_view import NOW, TZ, sample_view, series, update
 
 from statusgen.errors import StatusgenError
 from statusgen.model import Branding, ComponentStatus, Impact, IncidentStatus
-from statusgen.render.html import (
+from statusgen.render.format import (
     BAR_STEP,
-    Pages,
     bar_runs,
     format_day,
     format_day_span,
     format_duration,
     format_percent,
     format_time,
-    render_pages,
 )
+from statusgen.render.html import Pages, render_pages
 from statusgen.view.types import AffectedComponent, AudienceView, GroupView, IncidentView, UptimeSeries
 
 THEMES = [Path(__file__).parent.parent / "statusgen" / "themes"]

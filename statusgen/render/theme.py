@@ -1,0 +1,134 @@
+"""Themes: finding a theme's folders, its Jinja environment, its stylesheet, and the compile check.
+
+A theme lists only the templates it changes; the rest come from the default theme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from jinja2.ext import Extension
+
+from statusgen.errors import Problem, StatusgenError
+from statusgen.model import status_label
+from statusgen.render.format import (
+    BAR_HEIGHT,
+    BAR_STEP,
+    BAR_WIDTH,
+    bar_runs,
+    commonest_colour,
+    format_duration,
+    format_month,
+    format_percent,
+    format_time,
+    web_url,
+)
+from statusgen.themedirs import themes_in
+
+
+class _Compact(Extension):
+    """Drops template indentation so that readable templates give tight pages.
+
+    Only the template source changes; text inserted at render time (update HTML with ``<pre>``) is
+    untouched.
+    """
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        return "\n".join(line.strip() for line in source.splitlines() if line.strip())
+
+
+def _theme_paths(theme_dirs: Sequence[Path], theme: str) -> list[Path]:
+    found = [folder / theme for folder in theme_dirs if (folder / theme / "templates").is_dir()]
+    if not found:
+        raise StatusgenError(
+            f"theme {theme!r} not found; write one of {', '.join(themes_in(theme_dirs))}, "
+            f"or add themes/{theme}/templates/ to the repository"
+        )
+    return found
+
+
+def environment(theme_dirs: tuple[Path, ...], theme: str) -> jinja2.Environment:
+    """The theme's Jinja environment; folders are looked up at every call, so a theme folder created
+    while ``serve`` runs is used at the next rebuild."""
+    own = tuple(path / "templates" for path in _theme_paths(theme_dirs, theme))
+    default = tuple(path / "templates" for path in _theme_paths(theme_dirs, "default"))
+    return _environment_for(own, default)
+
+
+@lru_cache(maxsize=8)
+def _environment_for(own: tuple[Path, ...], default: tuple[Path, ...]) -> jinja2.Environment:
+    # A theme lists only the templates it changes; the rest come from the default theme, which it can
+    # also extend by name ("default/index.html") to override single blocks.
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader([*own, *default]),
+            jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(default)}),
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=[_Compact],
+    )
+    env.filters.update(
+        when=jinja2.pass_context(lambda ctx, moment, style="full": format_time(moment, ctx["now"], style)),
+        runs=jinja2.pass_context(lambda ctx, series, titles=None: bar_runs(series, ctx["now"], titles)),
+        commonest_colour=commonest_colour,
+        percent=format_percent,
+        web_url=web_url,
+        duration=format_duration,
+        status_label=status_label,
+    )
+    env.globals.update(
+        format_month=format_month, bar_step=BAR_STEP, bar_width=BAR_WIDTH, bar_height=BAR_HEIGHT
+    )
+    return env
+
+
+def theme_problems(theme_dirs: Sequence[Path], theme: str) -> list[Problem]:
+    """Every template ``theme`` can use that does not compile, as a problem at the line Jinja names.
+
+    Checked before any page renders, so a template with a syntax error is reported like any input file.
+    """
+    env = environment(tuple(theme_dirs), theme)
+    problems = []
+    for name in env.list_templates(extensions=["html"]):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as error:
+            where = Path(error.filename or name)
+            line = _source_line(where, error.lineno)
+            for folder in theme_dirs:
+                if where.is_relative_to(folder.parent):
+                    where = where.relative_to(folder.parent)
+                    break
+            problems.append(Problem(where.as_posix(), line, 1, error.message or "syntax error"))
+    return problems
+
+
+def _source_line(template: Path, compact_line: int) -> int:
+    """The line of ``template`` that :class:`_Compact`'s ``compact_line`` came from (it drops blank lines)."""
+    try:
+        lines = template.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return compact_line
+    written = [number for number, text in enumerate(lines, 1) if text.strip()]
+    return written[compact_line - 1] if 0 < compact_line <= len(written) else compact_line
+
+
+def stylesheet(theme_dirs: Sequence[Path], theme: str) -> bytes:
+    """The default theme's style.css, then the theme's own (a theme restyles by cascade)."""
+    sheets = []
+    for name in dict.fromkeys(["default", theme]):
+        for path in _theme_paths(theme_dirs, name):
+            sheet = path / "static" / "style.css"
+            if sheet.is_file():
+                sheets.append(sheet.read_bytes())
+                break
+    return b"\n".join(sheets)
