@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from statusgen.model import Catalogue, Component, Selection
-from statusgen.model.selection import select_components
+from statusgen.model.selection import parse_entry, select_components
 
 CATALOGUE = Catalogue(
     components=[
@@ -30,3 +32,18 @@ def test_exclude_wins_over_include() -> None:
 
 def test_unknown_entries_select_nothing() -> None:
     assert select_components(CATALOGUE, Selection(include=["nope", "group:nope", "tag:nope"])) == []
+
+
+@pytest.mark.parametrize(
+    ("entry", "parsed"),
+    [
+        ("*", ("all", "")),
+        ("group:payments", ("group", "payments")),
+        ("tag:eu", ("tag", "eu")),
+        ("checkout", ("id", "checkout")),
+        ("team:payments", ("unknown", "team:payments")),
+        (":checkout", ("unknown", ":checkout")),
+    ],
+)
+def test_one_grammar_for_matching_and_checking(entry: str, parsed: tuple[str, str]) -> None:
+    assert parse_entry(entry) == parsed

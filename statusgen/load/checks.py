@@ -15,6 +15,7 @@ from statusgen.load.parsed import Parsed
 from statusgen.load.problems import did_you_mean
 from statusgen.load.yamlpos import Positions
 from statusgen.model import Catalogue, Component, Group, Incident, MaintenanceFront
+from statusgen.model.selection import parse_entry
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -168,18 +169,14 @@ def _selection(
 
 def _selection_problem(entry: str, known: Known) -> str | None:
     """Why a selection entry (id, ``group:x``, ``tag:y``, ``*``) matches nothing known, if it does not."""
-    if entry == "*":
-        return None
-    prefix, separator, name = entry.partition(":")
-    if not separator:
-        prefix, name = "", entry
-    if prefix == "group" and known.groups is not None and name not in known.groups:
-        return f"unknown group '{name}'" + _prefixed(did_you_mean(name, known.groups), prefix)
-    if prefix == "tag" and known.tags is not None and name not in known.tags:
-        return f"no component has the tag '{name}'" + _prefixed(did_you_mean(name, known.tags), prefix)
-    if prefix not in ("", "group", "tag"):
+    kind, name = parse_entry(entry)
+    if kind == "group" and known.groups is not None and name not in known.groups:
+        return f"unknown group '{name}'" + _prefixed(did_you_mean(name, known.groups), kind)
+    if kind == "tag" and known.tags is not None and name not in known.tags:
+        return f"no component has the tag '{name}'" + _prefixed(did_you_mean(name, known.tags), kind)
+    if kind == "unknown":
         return f"unknown selection '{entry}'; write a component id, group:<id>, tag:<tag> or *"
-    if not prefix and known.components is not None and name not in known.components:
+    if kind == "id" and known.components is not None and name not in known.components:
         return f"unknown component '{name}'" + did_you_mean(name, known.components)
     return None
 
