@@ -425,7 +425,8 @@ def resolve(root: Path, incident_id: str, message: str | None, at: str | None) -
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to listen on. Other machines can reach the site only if you change it.",
+    help="Address to listen on. Other machines can reach the site only if you change it (0.0.0.0: every "
+    "address of this machine).",
 )
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port.")
 @click.option(
@@ -438,10 +439,16 @@ def serve(root: Path, host: str, port: int, audiences: tuple[str, ...], now: str
     Serves http://HOST:PORT/ with one link per audience. The site is built in memory; a file with
     an error keeps the last good site on screen with the error (file:line) at the top of every page.
 
+    Only requests addressed to localhost, 127.0.0.1, [::1], the --host given or the IP address they
+    reached (any port) are answered; others get 421, so that no other web page can read the preview
+    through a name of its own. With --host 0.0.0.0, a phone opens the site at this machine's IP
+    address (http://192.168.1.20:8000/); to use a name such as my-laptop.local, pass it as --host.
+
     \b
     Examples:
       statusgen serve
       statusgen serve --audience public --port 8001
+      statusgen serve --host 0.0.0.0
     """
     from statusgen.serve.server import serve as run
 

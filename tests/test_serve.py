@@ -20,8 +20,7 @@ INCIDENT_PAGE = "/internal/incidents/2026-11-20-payments/index.html"
 
 def get(server: DevServer, path: str) -> tuple[int, bytes, dict[str, str]]:
     """GET ``path`` exactly as written (no client-side normalisation of ``..``)."""
-    host, port = server.url.removeprefix("http://").rstrip("/").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection = http.client.HTTPConnection(*server.address, timeout=30)
     try:
         connection.request("GET", path)
         response = connection.getresponse()

@@ -3,8 +3,11 @@
 MkDocs' design (``livereload``): one build loop rebuilds after file changes settle (debounce); a
 threaded HTTP server answers from the last complete build; open tabs long-poll for a newer version
 and reload. Differences: the sites live only in memory, so nothing outside a build is reachable and
-a half-built site is never visible (a rebuild swaps in a whole new :class:`Snapshot`); and a failed
-rebuild keeps the last good site on screen with the error at the top of every page.
+a half-built site is never visible (a rebuild swaps in a whole new :class:`Snapshot`); a failed
+rebuild keeps the last good site on screen with the error at the top of every page; and only
+requests that name this machine (a loopback name, the ``--host`` given or the address they reached)
+are answered, so that a web page cannot read the preview through a name of its own that resolves
+here (DNS rebinding).
 
 A rebuild re-loads the repository through the loader's cache (only changed files are read) and
 publishes a :class:`~statusgen.serve.livesite.LiveSite` per audience, which builds its view (through a
@@ -14,9 +17,13 @@ When only audience files changed, the other audiences keep their sites.
 
 from __future__ import annotations
 
+import errno
 import gc
 import html
 import mimetypes
+import re
+import socket
+import sys
 import threading
 import time
 import traceback
@@ -27,7 +34,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from types import TracebackType
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from typing import Any
+from urllib.parse import parse_qs, quote, unquote
 
 import click
 import watchfiles
@@ -45,6 +53,8 @@ RELOAD_PATH = "/_statusgen/livereload.js"
 VERSION_PATH = "/_statusgen/version"
 INPUT_FOLDERS = frozenset({"site-config", "incidents", "status-log", "themes"})
 LONG_POLL_S = 25.0
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
+_HOST = re.compile(r"(\[[0-9a-f:.%]+\]|[a-z0-9.-]+)(?::[0-9]{1,5})?")
 _TYPES = {".atom": "application/atom+xml", ".rss": "application/rss+xml", ".ics": "text/calendar"}
 
 RELOAD_SCRIPT = b"""// statusgen serve: reload this tab when its site was rebuilt.
@@ -280,37 +290,54 @@ def _page(snapshot: Snapshot, title: str, body: str) -> bytes:
     ).encode()
 
 
-def _handler(state: LiveState) -> type[BaseHTTPRequestHandler]:
+def host_allowed(header: str, *, bound: str, local: str) -> bool:
+    """Whether a request whose Host header is ``header`` is addressed to this server.
+
+    DNS rebinding points a name someone else owns at this machine, so that their page reads the
+    preview as its own origin; its requests still name their host, and are refused. Accepted: the
+    loopback names, ``bound`` (the ``--host`` given) and ``local`` (the address the request reached,
+    which is what a phone types when the server listens on 0.0.0.0), each with any port, since a
+    tunnel or port forward changes it.
+    """
+    match = _HOST.fullmatch(header.strip().lower())
+    return match is not None and match[1] in LOOPBACK_NAMES | {_authority(bound), _authority(local)}
+
+
+def _authority(address: str) -> str:
+    """``address`` as a Host header names it: IPv6 in brackets, an IPv4 client of a dual-stack socket bare."""
+    if address.startswith("::ffff:") and "." in address:
+        return address.removeprefix("::ffff:")
+    return f"[{address.lower()}]" if ":" in address else address.lower()
+
+
+def _misdirected(local: str, port: int) -> Response:
+    """The answer to a request for another host: where to go instead, and nothing of the sites."""
+    body = (
+        "421 Misdirected Request: statusgen serve answers only requests addressed to localhost, "
+        f"127.0.0.1, [::1] or the address it listens on (--host). Open http://{_authority(local)}:{port}/\n"
+    )
+    return Response(HTTPStatus.MISDIRECTED_REQUEST, body.encode(), "text/plain; charset=utf-8")
+
+
+def _handler(state: LiveState, bound: str) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
-            self._answer(send_body=True)
+            self._send(_respond(state, bound, self), send_body=True)
 
         def do_HEAD(self) -> None:
-            self._answer(send_body=False)
+            self._send(_respond(state, bound, self), send_body=False)
 
-        def _answer(self, *, send_body: bool) -> None:
-            url = urlsplit(self.path)
-            if url.path == VERSION_PATH:
-                query = parse_qs(url.query, keep_blank_values=True)
-                site, since = query.get("site", [""])[0], query.get("since", [""])[0]
-                version = state.wait(site, since, LONG_POLL_S).encode()
-                response = Response(HTTPStatus.OK, version, "text/plain; charset=utf-8")
-            else:
-                snapshot = state.snapshot
-                try:
-                    response = route(snapshot, url.path)
-                except Exception as error:  # a theme that fails on this page; the next save may fix it
-                    message = _describe(error)
-                    body = _page(snapshot, "This page failed to render", f"<pre>{html.escape(message)}</pre>")
-                    response = Response(HTTPStatus.INTERNAL_SERVER_ERROR, body)
+        def _send(self, response: Response, *, send_body: bool) -> None:
             self.send_response(response.status)
             self.send_header("Content-Type", response.content_type)
             self.send_header("Content-Length", str(len(response.body)))
             self.send_header("Cache-Control", "no-store")
             if response.location:
                 self.send_header("Location", response.location)
+            if response.status == HTTPStatus.MISDIRECTED_REQUEST:
+                self.send_header("Connection", "close")
             self.end_headers()
             if send_body:
                 self.wfile.write(response.body)
@@ -319,6 +346,49 @@ def _handler(state: LiveState) -> type[BaseHTTPRequestHandler]:
             """Quiet: the terminal shows rebuilds and errors, not every request."""
 
     return Handler
+
+
+def _respond(state: LiveState, bound: str, request: BaseHTTPRequestHandler) -> Response:
+    """The answer to ``request`` (a GET or HEAD) to a server listening on ``bound``."""
+    local, port = request.connection.getsockname()[:2]
+    hosts = request.headers.get_all("Host") or []
+    if len(hosts) != 1 or not host_allowed(hosts[0], bound=bound, local=local):
+        return _misdirected(local, port)
+    # Split by hand: urlsplit would read "//name/..." or "http://name/..." as another host.
+    path, _, query = request.path.partition("?")
+    if path != VERSION_PATH:
+        return _rendered(state.snapshot, path)
+    asked = parse_qs(query, keep_blank_values=True)
+    version = state.wait(asked.get("site", [""])[0], asked.get("since", [""])[0], LONG_POLL_S)
+    return Response(HTTPStatus.OK, version.encode(), "text/plain; charset=utf-8")
+
+
+def _rendered(snapshot: Snapshot, path: str) -> Response:
+    """:func:`route`, with a page that fails to render shown as an error page."""
+    try:
+        return route(snapshot, path)
+    except Exception as error:  # a theme that fails on this page; the next save may fix it
+        message = _describe(error)
+        body = _page(snapshot, "This page failed to render", f"<pre>{html.escape(message)}</pre>")
+        return Response(HTTPStatus.INTERNAL_SERVER_ERROR, body)
+
+
+class _Server(ThreadingHTTPServer):
+    """The HTTP server: a listen queue for a page's burst of requests, daemon threads, quiet departures."""
+
+    # The default queue of 5 drops a burst's connections, which then wait seconds for a TCP retry.
+    request_queue_size = socket.SOMAXCONN
+    # Open long-polls must not keep stop() or the process waiting.
+    daemon_threads = True
+
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any) -> None:
+        """Say nothing of a client that left mid-answer (a reloaded tab); report anything else."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
 
 
 # ---------------------------------------------------------------- the server
@@ -359,13 +429,11 @@ class DevServer:
         self.rebuilder = Rebuilder(self.root, self.state, audiences=audiences, clock=clock, log=log)
         self._stop = threading.Event()
         self._debounce_ms = debounce_ms
+        server = _Server6 if ":" in host else _Server
         try:
-            self._http = ThreadingHTTPServer((host, port), _handler(self.state))
+            self._http = server((host, port), _handler(self.state, host))
         except OSError as error:
-            raise StatusgenError(
-                f"cannot listen on {host}:{port} ({error.strerror}); pass another --port"
-            ) from None
-        self._http.daemon_threads = True
+            raise StatusgenError(_listen_failure(host, port, error)) from None
         self._threads = [
             threading.Thread(
                 target=self._http.serve_forever,
@@ -377,9 +445,15 @@ class DevServer:
         ]
 
     @property
-    def url(self) -> str:
+    def address(self) -> tuple[str, int]:
+        """The address and port listened on (the port the system chose, for port 0)."""
         host, port = self._http.server_address[:2]
-        return f"http://{host!s}:{port}/"
+        return str(host), int(port)
+
+    @property
+    def url(self) -> str:
+        host, port = self.address
+        return f"http://{_authority(host)}:{port}/"
 
     def start(self) -> DevServer:
         """Build once, then serve and watch in background threads."""
@@ -415,6 +489,14 @@ class DevServer:
             raise_interrupt=False,
         ):
             self.rebuilder.rebuild({Path(p).relative_to(self.root).as_posix() for _, p in changes})
+
+
+def _listen_failure(host: str, port: int, error: OSError) -> str:
+    """Why ``host:port`` cannot be listened on, and which option to change."""
+    reason = f"cannot listen on {host}:{port} ({error.strerror})"
+    if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
+        return f"{reason}; pass --host 127.0.0.1 or another address of this machine"
+    return f"{reason}; pass another --port"
 
 
 def serve(
