@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from statusgen.serve.server import RELOAD_PATH, DevServer, Snapshot, _to_render, route
+from statusgen.serve.http import RELOAD_PATH, route
+from statusgen.serve.rebuild import audiences_to_render
+from statusgen.serve.server import DevServer
+from statusgen.serve.state import Snapshot
 
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
 PAYMENTS = "incidents/2026/2026-11-20-payments.md"
@@ -134,11 +137,11 @@ def test_folders_redirect_to_their_slash() -> None:
 def test_only_changed_audiences_are_rendered_again() -> None:
     clean = Snapshot(3, {"public": {}, "internal": {}}, {"public": 3, "internal": 2})
     chosen = ["internal", "public"]
-    assert _to_render(chosen, {"site-config/audiences/public.yaml"}, clean) == ["public"]
-    assert _to_render(chosen, {"site-config/audiences/public.yaml", PAYMENTS}, clean) == chosen
-    assert _to_render(chosen, None, clean) == chosen
+    assert audiences_to_render(chosen, {"site-config/audiences/public.yaml"}, clean) == ["public"]
+    assert audiences_to_render(chosen, {"site-config/audiences/public.yaml", PAYMENTS}, clean) == chosen
+    assert audiences_to_render(chosen, None, clean) == chosen
     failed = Snapshot(4, clean.sites, clean.versions, error="broken")
-    assert _to_render(chosen, {"site-config/audiences/public.yaml"}, failed) == chosen
+    assert audiences_to_render(chosen, {"site-config/audiences/public.yaml"}, failed) == chosen
 
 
 def test_an_audience_file_change_rebuilds_that_audience_only(server: DevServer, repo: Path) -> None:

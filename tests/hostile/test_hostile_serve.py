@@ -17,7 +17,8 @@ import pytest
 from example import NOW
 
 from statusgen.errors import StatusgenError
-from statusgen.serve import RELOAD_PATH, VERSION_PATH, DevServer, host_allowed
+from statusgen.serve.http import RELOAD_PATH, VERSION_PATH, host_allowed
+from statusgen.serve.server import DevServer
 
 BURST = 200
 REFUSAL = (
