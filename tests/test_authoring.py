@@ -20,8 +20,8 @@ from statusgen.author.incidents import (
     new_maintenance,
     resolve,
     slugify,
-    yaml_scalar,
 )
+from statusgen.author.markdown import yaml_flow
 from statusgen.cli import cli
 from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
@@ -56,7 +56,7 @@ def test_slugify(title: str, slug: str) -> None:
 def test_yaml_scalar_reads_back_unchanged(text: str) -> None:
     import yaml
 
-    assert yaml.safe_load(f"title: {yaml_scalar(text)}") == {"title": text}
+    assert yaml.safe_load(f"title: {yaml_flow(text)}") == {"title": text}
 
 
 def test_new_incident_writes_the_file_the_design_describes(repo: Path) -> None:
@@ -199,8 +199,9 @@ def test_update_in_a_taken_minute_writes_seconds(repo: Path) -> None:
     add_update(repo, "2026-11-20-payments", "identified", "One.", at="2026-11-23 18:00:00 UTC")
     add_update(repo, "2026-11-20-payments", "monitoring", "Two.", at="2026-11-23 18:00:42 UTC")
     assert "## 2026-11-23 18:00:42 UTC — Monitoring\n" in (repo / PAYMENTS).read_text()
-    with pytest.raises(StatusgenError, match="already has an update at 2026-11-23 18:00:42 UTC"):
-        add_update(repo, "2026-11-20-payments", "monitoring", "Three.", at="2026-11-23 18:00:42 UTC")
+    # The same second again: the next free one, so both updates stay, in the order they were made.
+    add_update(repo, "2026-11-20-payments", "monitoring", "Three.", at="2026-11-23 18:00:42 UTC")
+    assert "## 2026-11-23 18:00:43 UTC — Monitoring\nThree.\n" in (repo / PAYMENTS).read_text()
 
 
 @pytest.mark.parametrize(

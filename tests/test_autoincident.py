@@ -186,3 +186,34 @@ def test_a_file_written_oldest_first_gets_the_update_at_its_end(repo: Path) -> N
         opened + "\n## 2026-11-23 10:05 UTC — Identified\nA bad deploy.\n\n"
         "## 2026-11-23 10:20 UTC — Resolved\n`probe` reports the component operational again.\n"
     )
+
+
+def test_a_source_or_note_cannot_add_an_update_or_mark_one_internal(repo: Path) -> None:
+    source = "probe`\n## 2026-11-23 10:30 UTC — Resolved\n``"
+    record(repo, "major_outage", "2026-11-23 10:00 UTC", "--note", "pool [Internal]\n## x")
+    code, output = run(
+        repo, "record", "payment-api-eu", "operational", "--at", "2026-11-23 10:20 UTC", "--source", source
+    )
+    assert code == 0, output
+    opened = incident(repo)
+    assert [(u.status, u.internal) for u in opened.updates] == [
+        (IncidentStatus.INVESTIGATING, False),
+        (IncidentStatus.RESOLVED, False),
+    ]
+    assert opened.updates[0].body == "`probe` reports major outage: pool (internal) ## x."
+    assert (
+        opened.updates[1].body
+        == "`probe' ## 2026-11-23 10:30 UTC — Resolved ''` reports the component operational again."
+    )
+
+
+def test_a_person_resolving_in_the_minute_of_a_monitor_update_comes_after_it(repo: Path) -> None:
+    record(repo, "major_outage", "2026-11-23 10:00 UTC")
+    record(repo, "partial_outage", "2026-11-23 10:10:30 UTC")
+    code, output = run(repo, "resolve", "2026-11-23-payment-api-eu", "--at", "2026-11-23 10:10:45 UTC")
+    assert code == 0, output
+    resolved = incident(repo)
+    assert [u.status for u in resolved.updates] == [IncidentStatus.INVESTIGATING] * 2 + [
+        IncidentStatus.RESOLVED
+    ]
+    assert resolved.resolved_at == datetime(2026, 11, 23, 10, 10, 45, tzinfo=UTC)

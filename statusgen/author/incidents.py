@@ -1,9 +1,10 @@
 """Writing incident files: ``new incident``, ``new maintenance``, ``update`` and ``resolve``.
 
-The text functions are pure: they turn what the user asked for into file text (or insert an update
-into an existing file, leaving every other byte as it was). The file functions check the ids
-against the repository, write beside the target and replace it, then load the repository again and
-restore the previous state when the result would not load, so a failed command changes nothing.
+The text functions are pure: they turn what the user asked for into what a file says, and
+:mod:`statusgen.author.markdown` (whose rules say where an update goes and which time it gets) turns
+that into text. The commands check the ids against the repository, write beside the target and
+replace it, then load the repository again and restore the previous state when the result would not
+load, so a failed command changes nothing.
 """
 
 from __future__ import annotations
@@ -11,15 +12,22 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TypeVar
 
-import yaml
-
+from statusgen.author.markdown import (
+    NewUpdate,
+    check_message,
+    insert_update,
+    new_file,
+    set_front_key,
+    time_text,
+)
 from statusgen.clock import resolve_now
 from statusgen.errors import InputError, StatusgenError
 from statusgen.load import load_repository
+from statusgen.load.frontmatter import split_lines
 from statusgen.load.problems import did_you_mean
 from statusgen.model import (
     ComponentStatus,
@@ -30,7 +38,6 @@ from statusgen.model import (
     MaintenanceStatus,
     Repository,
     UpdateStatus,
-    status_label,
 )
 from statusgen.timeparse import TimeFormatError, parse_time
 from statusgen.write.atomic import write_text_atomic
@@ -44,10 +51,6 @@ DEFAULT_MESSAGES: dict[UpdateStatus, str] = {
 """Statuspage's wording for the updates a command writes when no ``--message`` is given."""
 
 DEFAULT_COMPONENT_STATUS = ComponentStatus.PARTIAL_OUTAGE
-
-_LINE = re.compile(r"[^\r\n\x85\u2028\u2029]*(?:\r\n|[\r\n\x85\u2028\u2029])|[^\r\n\x85\u2028\u2029]+$")
-_UPDATE_HEADING = re.compile(r"^ {0,3}##(?:\s|$)")
-_NEXT_UPDATE = re.compile(r"^next_update\s*:")
 
 
 # ---------------------------------------------------------------- pure text functions
@@ -70,21 +73,8 @@ def slugify(title: str, max_length: int = 60) -> str:
     return slug or (words[0][:max_length] if words else "incident")
 
 
-def format_time(at: datetime, *, seconds: bool = False) -> str:
-    """``2026-11-20 14:10 UTC``: how the commands write times (UTC, so a file reads the same anywhere)."""
-    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC" if seconds else "%Y-%m-%d %H:%M UTC")
-
-
-def update_section(
-    at: str, status: UpdateStatus, message: str, *, internal: bool = False, newline: str = "\n"
-) -> str:
-    """One update: the ``## <time> — <Status>`` heading and the message under it."""
-    marker = " [internal]" if internal else ""
-    body = newline.join(message.strip("\n").splitlines())
-    return f"## {at} — {status_label(status)}{marker}{newline}{body}{newline}"
-
-
 def incident_text(
+    path: str,
     title: str,
     impact: Impact,
     components: dict[str, ComponentStatus],
@@ -94,28 +84,19 @@ def incident_text(
     audiences: Sequence[str] = (),
     internal_note: str | None = None,
 ) -> str:
-    """A new incident file with one Investigating update (and an optional internal note after it)."""
-    front = [
-        f"title: {yaml_scalar(title)}",
-        f"impact: {impact.value}",
-        "components: {" + ", ".join(f"{c}: {s.value}" for c, s in components.items()) + "}",
-    ]
+    """The file ``path`` of a new incident: one Investigating update, and an optional internal note
+    at the same time, which the writer's rules put just after it."""
+    front: dict[str, object] = {"title": title, "impact": impact, "components": components}
     if audiences:
-        front.append(f"audiences: [{', '.join(audiences)}]")
-    updates = [update_section(format_time(at), IncidentStatus.INVESTIGATING, message)]
+        front["audiences"] = list(audiences)
+    updates = [NewUpdate(at, IncidentStatus.INVESTIGATING, message)]
     if internal_note:
-        # One second later: two updates of one incident may not share a time.
-        later = at.replace(second=0, microsecond=0) + timedelta(seconds=1)
-        updates.insert(
-            0,
-            update_section(
-                format_time(later, seconds=True), IncidentStatus.INVESTIGATING, internal_note, internal=True
-            ),
-        )
-    return _file(front, updates)
+        updates.append(NewUpdate(at, IncidentStatus.INVESTIGATING, internal_note, internal=True))
+    return new_file(path, front, updates)
 
 
 def maintenance_text(
+    path: str,
     title: str,
     components: Sequence[str],
     start: datetime,
@@ -125,85 +106,16 @@ def maintenance_text(
     message: str,
     audiences: Sequence[str] = (),
 ) -> str:
-    """A new maintenance file with its window and one Scheduled update."""
-    front = [
-        "type: maintenance",
-        f"title: {yaml_scalar(title)}",
-        f"window: {{start: {format_time(start)}, end: {format_time(end)}}}",
-        f"components: [{', '.join(components)}]",
-    ]
+    """The file ``path`` of a new maintenance: its window and one Scheduled update."""
+    front: dict[str, object] = {
+        "type": "maintenance",
+        "title": title,
+        "window": {"start": start, "end": end},
+        "components": list(components),
+    }
     if audiences:
-        front.append(f"audiences: [{', '.join(audiences)}]")
-    return _file(front, [update_section(format_time(at), MaintenanceStatus.SCHEDULED, message)])
-
-
-def _file(front: list[str], updates: list[str]) -> str:
-    return "---\n" + "".join(f"{line}\n" for line in front) + "---\n\n" + "\n".join(updates)
-
-
-def yaml_scalar(text: str) -> str:
-    """``text`` as one YAML scalar: plain when YAML reads it back unchanged, quoted otherwise."""
-    dumped: str = yaml.safe_dump(text, default_flow_style=True, allow_unicode=True, width=10**9)
-    return dumped.removesuffix("\n").removesuffix("\n...")
-
-
-def insert_update(text: str, section: str, next_update: str | None, *, has_next_update: bool = True) -> str:
-    """``text`` with ``section`` right after the front matter (newest first) and ``next_update:`` set.
-
-    Every other byte stays as it was: the section is inserted as a block of whole lines, and only the
-    ``next_update:`` line is replaced (``next_update`` given) or removed (``None``).
-
-    :param section: from :func:`update_section`, written with the file's own line ending.
-    :param has_next_update: ``False`` for maintenance, whose front matter has no such key.
-    """
-    lines = _LINE.findall(text)
-    close = _front_matter_end(lines)
-    newline = _line_ending(lines)
-    if not lines[close].endswith(("\n", "\r", "\x85", "\u2028", "\u2029")):
-        lines[close] += newline
-    front = lines[1:close]
-    if has_next_update:
-        front = _with_next_update(front, next_update, newline)
-    return "".join([lines[0], *front, lines[close], newline, section, *lines[close + 1 :]])
-
-
-def _front_matter_end(lines: list[str]) -> int:
-    if not lines or lines[0].lstrip("\ufeff").strip() != "---":
-        raise StatusgenError("the file does not start with front matter ('---'); fix it, then run again")
-    for index, line in enumerate(lines[1:], 1):
-        if line.strip() in ("---", "..."):
-            return index
-    raise StatusgenError("the file's front matter is not closed by a '---' line; fix it, then run again")
-
-
-def _line_ending(lines: list[str]) -> str:
-    first = lines[0]
-    return "\r\n" if first.endswith("\r\n") else first[len(first.rstrip("\r\n\x85\u2028\u2029")) :] or "\n"
-
-
-def _with_next_update(front: list[str], value: str | None, newline: str) -> list[str]:
-    """Front matter lines with the ``next_update:`` entry (and its continuation lines) replaced."""
-    start = next((i for i, line in enumerate(front) if _NEXT_UPDATE.match(line)), None)
-    new = [f"next_update: {value}{newline}"] if value is not None else []
-    if start is None:
-        return front + new
-    end = start + 1
-    while end < len(front) and front[end][:1] in (" ", "\t"):
-        end += 1
-    return front[:start] + new + front[end:]
-
-
-def check_message(message: str, option: str = "--message") -> str:
-    """The message, refused when empty or when a line would start a new update."""
-    if not message.strip():
-        raise StatusgenError(f"{option} is empty; write what happened, e.g. {option} 'We are investigating.'")
-    for line in message.splitlines():
-        if _UPDATE_HEADING.match(line):
-            raise StatusgenError(
-                f"{option}: the line {line.strip()!r} would start a new update; "
-                "use '###' for a heading inside an update"
-            )
-    return message
+        front["audiences"] = list(audiences)
+    return new_file(path, front, [NewUpdate(at, MaintenanceStatus.SCHEDULED, message)])
 
 
 # ---------------------------------------------------------------- commands
@@ -233,7 +145,9 @@ def new_incident(
     affected = dict(_component(repo, spec) for spec in components)
     if not affected:
         raise StatusgenError("name at least one affected component: --component ID[=STATUS]")
+    relative = _new_path(repo, title, when)
     text = incident_text(
+        relative,
         _title(title),
         _choice(impact, Impact, "--impact"),
         affected,
@@ -242,7 +156,7 @@ def new_incident(
         audiences=_audiences(repo, audiences),
         internal_note=check_message(internal_note, "--internal-note") if internal_note else None,
     )
-    return _create(repo, _new_path(repo, title, when), text)
+    return _create(repo, relative, text)
 
 
 def new_maintenance(
@@ -276,7 +190,9 @@ def new_maintenance(
         ids.append(_component(repo, spec)[0])
     if not ids:
         raise StatusgenError("name at least one component under maintenance: --component ID")
+    relative = _new_path(repo, title, window[0])
     text = maintenance_text(
+        relative,
         _title(title),
         list(dict.fromkeys(ids)),
         *window,
@@ -284,7 +200,7 @@ def new_maintenance(
         message=check_message(message or DEFAULT_MESSAGES[MaintenanceStatus.SCHEDULED]),
         audiences=_audiences(repo, audiences),
     )
-    return _create(repo, _new_path(repo, title, window[0]), text)
+    return _create(repo, relative, text)
 
 
 def add_update(
@@ -297,7 +213,10 @@ def add_update(
     next_update: str | None = None,
     at: str | None = None,
 ) -> Path:
-    """Insert an update at the top of an incident (or maintenance) and set or clear ``next_update``.
+    """Add an update to an incident (or maintenance) and set or clear ``next_update``.
+
+    The update goes where :mod:`statusgen.author.markdown`'s rules put it (newest first, after the
+    front matter), at ``at`` or the next free second when that second is taken.
 
     :param status: a status word of the file's kind (Investigating … or Scheduled …), any case.
     :param next_update: the promised time of the next update; ``None`` removes an earlier promise,
@@ -315,7 +234,7 @@ def add_update(
     if next_update is not None:
         if incident.is_maintenance:
             raise StatusgenError("--next-update: maintenance has no next_update; leave the option out")
-        promise = format_time(_time(next_update, repo.site.tz, "--next-update"))
+        promise = _time(next_update, repo.site.tz, "--next-update")
     return _insert(repo, incident, chosen, check_message(message), internal, promise, at)
 
 
@@ -331,7 +250,7 @@ def resolve(root: Path, incident_id: str, *, message: str | None = None, at: str
     if done is not None:
         raise StatusgenError(
             f"{incident.path}:{done.line}: {incident.id} is already {status.value} "
-            f"at {format_time(done.at)}; "
+            f"at {time_text(done.at)}; "
             f"use statusgen update {incident.id} --status … to add to it"
         )
     text = check_message(message or DEFAULT_MESSAGES[status])
@@ -361,28 +280,19 @@ def _insert(
     status: UpdateStatus,
     message: str,
     internal: bool,
-    promise: str | None,
+    promise: datetime | None,
     at: str | None,
 ) -> Path:
     path = repo.root / incident.path
+    zone = repo.site.tz
     old = path.read_bytes().decode("utf-8")
-    newline = _line_ending(_LINE.findall(old))
-    heading_time = _free_time(resolve_now(at, repo.site.tz), {u.at for u in incident.updates}, incident.path)
-    section = update_section(heading_time, status, message, internal=internal, newline=newline)
-    has_promise = not isinstance(incident.front, MaintenanceFront)
-    new = insert_update(old, section, promise, has_next_update=has_promise)
+    new = old
+    if not isinstance(incident.front, MaintenanceFront):
+        new = set_front_key(new, incident.path, "next_update", promise, zone)
+    update = NewUpdate(resolve_now(at, zone), status, message, internal)
+    new = insert_update(new, incident.path, update, zone, to_minute=True)
     _write_checked(repo.root, path, new, previous=old)
     return path
-
-
-def _free_time(at: datetime, taken: set[datetime], path: str) -> str:
-    """The heading time for ``at``: to the minute, or to the second when the minute is taken."""
-    minute = at.replace(second=0, microsecond=0)
-    if minute not in taken:
-        return format_time(minute)
-    if at.replace(microsecond=0) not in taken:
-        return format_time(at, seconds=True)
-    raise StatusgenError(f"{path} already has an update at {format_time(at, seconds=True)}; pass --at TIME")
 
 
 def _create(repo: Repository, relative: str, text: str) -> Path:
@@ -421,7 +331,7 @@ def _new_path(repo: Repository, title: str, day: datetime) -> str:
 
 def _title(title: str) -> str:
     clean = title.strip()
-    if not clean or "\n" in clean or "\r" in clean:
+    if not clean or len(split_lines(clean)) > 1:
         raise StatusgenError(
             "the title must be one non-empty line, e.g. 'Elevated payment failures in the EU'"
         )

@@ -15,14 +15,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from statusgen import __version__
-from statusgen.author.incidents import (
-    DEFAULT_MESSAGES,
-    format_time,
-    incident_text,
-    insert_update,
-    slugify,
-    update_section,
-)
+from statusgen.author.incidents import DEFAULT_MESSAGES, incident_text, slugify
+from statusgen.author.markdown import NewUpdate, insert_update
 from statusgen.author.schema import schema_text, schemas
 from statusgen.errors import StatusgenError
 from statusgen.model import ComponentStatus, Impact, IncidentStatus
@@ -61,7 +55,9 @@ def scaffold_files(now: datetime) -> dict[str, bytes]:
 def example_incident(started: datetime) -> str:
     """A short, resolved incident on the API, showing an internal note and the update headings."""
     title = "Slow API responses"
+    path = _example_path(started)
     text = incident_text(
+        path,
         title,
         Impact.MINOR,
         {"api": ComponentStatus.DEGRADED_PERFORMANCE},
@@ -69,12 +65,12 @@ def example_incident(started: datetime) -> str:
         message="Some API requests take several seconds. We are investigating.",
         internal_note="p99 latency 4 s on api-prod; the primary database is at 100 % CPU.",
     )
-    resolved = update_section(
-        format_time(started + timedelta(minutes=48)),
+    resolved = NewUpdate(
+        started + timedelta(minutes=48),
         IncidentStatus.RESOLVED,
         DEFAULT_MESSAGES[IncidentStatus.RESOLVED] + " A slow query was fixed.",
     )
-    return insert_update(text, resolved, None)
+    return insert_update(text, path, resolved, UTC, to_minute=True)
 
 
 def _example_path(started: datetime) -> str:

@@ -23,6 +23,10 @@ _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _HEADING = re.compile(r"^ {0,3}##(?:\s|$)")
 _MARKUP_START = frozenset(" `~#")
 """The first characters of the lines that ``_FENCE`` or ``_HEADING`` may match."""
+SECTION_HEADING = _HEADING
+"""A line that starts an update outside code blocks: a level-2 heading, well-formed or not."""
+INTERNAL_MARKER = re.compile(r"\[\s*internal\s*\]", re.IGNORECASE)
+"""The ``[internal]`` marker in any case and spacing, as a person may type it."""
 UPDATE_HEADING = re.compile(
     r"^ {0,3}##\s+(?P<time>\S.*?)\s+[—–-]\s+(?P<status>\S.*?)(?:\s+(?P<internal>\[internal\]))?\s*$",
     re.IGNORECASE,
@@ -47,6 +51,18 @@ def split_lines(text: str) -> list[str]:
         return text.splitlines()  # the same lines, several times faster
     lines = _LINE_BREAK.split(text)
     return lines[:-1] if lines[-1] == "" else lines
+
+
+def split_lines_keeping_ends(text: str) -> list[str]:
+    """:func:`split_lines`'s lines, each with the line break that ends it: joined, they are ``text``."""
+    lines: list[str] = []
+    start = 0
+    for match in _LINE_BREAK.finditer(text):
+        lines.append(text[start : match.end()])
+        start = match.end()
+    if start < len(text):
+        lines.append(text[start:])
+    return lines
 
 
 def split_front_matter(text: str, path: str) -> Document | Problem:
