@@ -20,12 +20,14 @@ from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
 from statusgen.model import AlertMapping, AlertPolicy, Component, ComponentStatus, worst
 from statusgen.monitor.apply import Report, apply_observations
-from statusgen.monitor.fetch import FetchError, fetch
+from statusgen.monitor.fetch import MIB, FetchError, fetch
 from statusgen.monitor.statuslog import Observation
 
 SOURCE = "alertmanager"
 ALERTS_PATH = "/api/v2/alerts?active=true&silenced=false&inhibited=false"
 TIMEOUT_S = 10.0
+ANSWER_LIMIT = 64 * MIB
+"""Largest alerts answer read: some 100 000 alerts, far past any real Alertmanager's."""
 _NOTHING = "; nothing recorded"
 
 
@@ -82,9 +84,13 @@ def fetch_alerts(url: str, timeout_s: float = TIMEOUT_S) -> list[Alert]:
         raise StatusgenError(f"--url: expected Alertmanager's http:// or https:// address, found '{url}'")
     endpoint = url.rstrip("/") + ALERTS_PATH
     try:
-        response = fetch(endpoint, timeout_s=timeout_s)
+        response = fetch(endpoint, timeout_s=timeout_s, limit=ANSWER_LIMIT)
     except FetchError as error:
         raise StatusgenError(f"cannot read alerts from {endpoint}: {error}{_NOTHING}") from None
+    if response.truncated:
+        raise StatusgenError(
+            f"cannot read alerts from {endpoint}: answer larger than {ANSWER_LIMIT // MIB} MiB{_NOTHING}"
+        )
     if response.status != 200:
         answer = response.body[:200].decode("utf-8", "replace").strip()
         raise StatusgenError(

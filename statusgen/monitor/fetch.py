@@ -1,19 +1,27 @@
-"""One HTTP request on urllib, with every way it can fail turned into a short readable reason."""
+"""One HTTP request on urllib, with every way it can fail turned into a short readable reason.
+
+The timeout is a deadline for the whole request (connecting, TLS, status line, headers, body and
+any redirects), not a limit per socket read: a server that sends one byte every second must not
+keep a check running for minutes, and a check that misses its deadline has failed.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from statusgen import __version__
 
-BODY_LIMIT = 1 << 20
-"""Bytes of a body read at most: health pages are small, and a huge one must not exhaust memory."""
+MIB = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -22,18 +30,98 @@ class Response:
 
     status: int
     body: bytes
+    """At most the ``limit`` bytes asked for."""
     elapsed_ms: int
-    """From sending the request to the end of the body."""
+    """From sending the request to the end of the body read."""
+    truncated: bool = False
+    """The answer went on past ``limit``."""
 
 
 class FetchError(Exception):
     """No HTTP answer at all; the message says why in a few words ("connection refused")."""
 
 
-def fetch(url: str, *, timeout_s: float, method: str = "GET") -> Response:
-    """Send one request to ``url`` and read the answer; redirects are followed.
+class _Deadline:
+    """Shuts the sockets of one request down when its time is up, so no read outlasts it."""
 
-    :raises FetchError: when there is no HTTP answer (refused, timed out, DNS, TLS, broken answer).
+    def __init__(self, timeout_s: float) -> None:
+        self._at = time.monotonic() + timeout_s
+        self._timers: list[threading.Timer] = []
+        self._sockets: list[socket.socket] = []
+        self.expired = False
+
+    def remaining(self) -> float:
+        return self._at - time.monotonic()
+
+    def watch(self, connection: http.client.HTTPConnection) -> None:
+        """Shut ``connection``'s socket, whatever it is doing, at the deadline."""
+        timer = threading.Timer(max(self.remaining(), 0), self._expire, (connection,))
+        timer.daemon = True
+        self._timers.append(timer)
+        timer.start()
+
+    def hold(self, sock: socket.socket) -> None:
+        """Remember ``sock``: a connection lets go of its socket once the answer owns it."""
+        self._sockets.append(sock)
+
+    def _expire(self, connection: http.client.HTTPConnection) -> None:
+        self.expired = True
+        for sock in [connection.sock, *self._sockets]:
+            if sock is not None:
+                # An already closed socket has nothing left to interrupt.
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        for timer in self._timers:
+            timer.cancel()
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args: Any, deadline: _Deadline, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+
+    def connect(self) -> None:
+        remaining = self.deadline.remaining()
+        if remaining <= 0:
+            raise TimeoutError("timed out")
+        self.timeout = remaining
+        # Armed before connecting, so that the TLS handshake (on the plain socket) is covered too.
+        self.deadline.watch(self)
+        super().connect()
+        self.deadline.hold(self.sock)
+
+
+class _HTTPSConnection(_HTTPConnection, http.client.HTTPSConnection):
+    pass
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(partial(_HTTPConnection, deadline=self.deadline), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        connection = partial(_HTTPSConnection, deadline=self.deadline)
+        return self.do_open(connection, req, context=ssl.create_default_context())
+
+
+def fetch(url: str, *, timeout_s: float, limit: int, method: str = "GET") -> Response:
+    """Send one request to ``url`` and read at most ``limit`` bytes of the answer; redirects are followed.
+
+    The whole request, redirects included, ends within ``timeout_s``.
+
+    :raises FetchError: when there is no HTTP answer in time (refused, timed out, DNS, TLS, broken answer).
     """
     request = urllib.request.Request(
         url,
@@ -41,20 +129,37 @@ def fetch(url: str, *, timeout_s: float, method: str = "GET") -> Response:
         data=b"" if method == "POST" else None,
         headers={"User-Agent": f"statusgen/{__version__}"},
     )
+    deadline = _Deadline(timeout_s)
+    opener = urllib.request.build_opener(_HTTPHandler(deadline), _HTTPSHandler(deadline))
     start = time.monotonic()
     try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as answer:
-            status, body = answer.status, answer.read(BODY_LIMIT)
-    except urllib.error.HTTPError as error:
-        status, body = error.code, _error_body(error)
+        status, body = _send(opener, request, timeout_s, limit)
     except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
-        raise FetchError(failure_reason(error, timeout_s)) from None
-    return Response(status, body, round((time.monotonic() - start) * 1000))
+        reason = f"timed out after {timeout_s:g} s" if deadline.expired else failure_reason(error, timeout_s)
+        raise FetchError(reason) from None
+    finally:
+        deadline.cancel()
+    if deadline.expired:
+        # A shut socket reads as the end of a body sent without a length: not an answer.
+        raise FetchError(f"timed out after {timeout_s:g} s")
+    elapsed_ms = round((time.monotonic() - start) * 1000)
+    return Response(status, body[:limit], elapsed_ms, truncated=len(body) > limit)
 
 
-def _error_body(error: urllib.error.HTTPError) -> bytes:
+def _send(
+    opener: urllib.request.OpenerDirector, request: urllib.request.Request, timeout_s: float, limit: int
+) -> tuple[int, bytes]:
     try:
-        return error.read(BODY_LIMIT)
+        with opener.open(request, timeout=timeout_s) as answer:
+            # One byte past the limit tells a body that fits from one that was cut.
+            return answer.status, answer.read(limit + 1)
+    except urllib.error.HTTPError as error:
+        return error.code, _error_body(error, limit)
+
+
+def _error_body(error: urllib.error.HTTPError, limit: int) -> bytes:
+    try:
+        return error.read(limit + 1)
     except (OSError, http.client.HTTPException):
         # The status line arrived; a body cut short does not change what the status says.
         return b""

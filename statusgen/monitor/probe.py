@@ -22,6 +22,8 @@ from statusgen.monitor.statuslog import Observation
 SOURCE = "probe"
 MAX_PARALLEL = 8
 """Checks in flight at once: enough to finish a catalogue quickly, few enough to be polite."""
+BODY_PREFIX = 64 * 1024
+"""Bytes of an answer a check reads: ``contains`` is looked for there, the rest is never downloaded."""
 
 
 @dataclass(frozen=True)
@@ -89,13 +91,14 @@ def check(probe: Probe) -> CheckResult:
 
 def _attempt(probe: Probe) -> CheckResult:
     try:
-        response = fetch(probe.url, timeout_s=probe.timeout_s, method=probe.method)
+        response = fetch(probe.url, timeout_s=probe.timeout_s, limit=BODY_PREFIX, method=probe.method)
     except FetchError as error:
         return CheckResult(ComponentStatus.MAJOR_OUTAGE, str(error))
     if response.status not in probe.expected_statuses:
         return CheckResult(ComponentStatus.MAJOR_OUTAGE, f"HTTP {response.status}")
     if probe.contains is not None and probe.contains not in response.body.decode("utf-8", "replace"):
-        return CheckResult(ComponentStatus.MAJOR_OUTAGE, f"body lacks '{probe.contains}'")
+        where = f" in its first {BODY_PREFIX // 1024} KiB" if response.truncated else ""
+        return CheckResult(ComponentStatus.MAJOR_OUTAGE, f"body lacks '{probe.contains}'{where}")
     limit = probe.degraded_over_ms
     if limit is not None and response.elapsed_ms > limit:
         return CheckResult(

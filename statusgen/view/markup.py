@@ -2,17 +2,22 @@
 
 Authors are trusted to write Markdown, not HTML: raw HTML is never interpreted (it shows as text), and
 the rendered HTML goes through nh3 with a small allow-list, so no script, event handler, style or
-``javascript:`` URL can reach a page whatever the Markdown says.
+``javascript:`` URL can reach a page whatever the Markdown says. Rendering work is bounded
+(:mod:`statusgen.view.budget`): a body or paragraph that would cost more than a fixed number of
+parser steps per character is shown as plain text instead.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from functools import cache, lru_cache
 from html.parser import HTMLParser
 
 import markdown
 import nh3
+
+from statusgen.render import budget
 
 _TAGS = frozenset(
     {
@@ -37,7 +42,30 @@ def _converter() -> markdown.Markdown:
     # Raw HTML blocks and inline tags become escaped text instead of markup.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
+    budget.register(md)
     return md
+
+
+def _render(text: str) -> str:
+    """Markdown's HTML for ``text``, or its plain text when that would cost more than its budget."""
+    if budget.fits(text):
+        try:
+            return _converter().reset().convert(text)
+        except budget.OverBudgetError:
+            pass
+    return _plain_paragraphs(text)
+
+
+def _plain_paragraphs(text: str) -> str:
+    """``text`` escaped, one paragraph per run of non-blank lines."""
+    paragraphs: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if line.strip():
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    blocks = ("\n".join(lines) for lines in paragraphs if lines)
+    return "\n".join(f"<p>{html.escape(block, quote=False)}</p>" for block in blocks)
 
 
 # Every audience renders the same update bodies: remember each result for the whole process.
@@ -48,9 +76,8 @@ def markdown_to_html(text: str) -> str:
     Allowed: paragraphs, lists, links (http, https, mailto only; ``rel="nofollow noopener"``), code,
     emphasis, quotes, h3–h6, tables, line breaks and rules. Everything else is stripped.
     """
-    rendered = _converter().reset().convert(text)
     return nh3.clean(
-        rendered,
+        _render(text),
         tags=set(_TAGS),
         attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
         url_schemes=set(_SCHEMES),
