@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 
-from statusgen.render import budget
+from statusgen.view import budget
 
 _TAGS = frozenset(
     {

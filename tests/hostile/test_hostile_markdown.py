@@ -18,7 +18,7 @@ import pytest
 from attack import built_example
 
 import statusgen
-from statusgen.render import budget
+from statusgen.view import budget
 from statusgen.view.markup import markdown_to_html
 
 
