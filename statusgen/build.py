@@ -1,17 +1,19 @@
-"""build(): load once, then per audience view → render → stage; swap every site in at the end."""
+"""build(): load once, then per audience view → render → stage; swap the whole output folder in last."""
 
 from __future__ import annotations
 
+import ctypes
 import difflib
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+import signal
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from statusgen.errors import InputError, StatusgenError
 from statusgen.load import load_repository
@@ -27,7 +29,9 @@ from statusgen.render.theme import theme_problems
 from statusgen.themedirs import theme_dirs
 from statusgen.view.builder import build_view
 from statusgen.view.types import AudienceView
-from statusgen.write.tree import OutputTree, Staged, stage, swap
+from statusgen.write.tree import OutputTree, Staging, begin
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass(frozen=True)
@@ -38,81 +42,81 @@ class SiteReport:
 
 
 def build(root: Path, out: Path, now: datetime, audiences: Sequence[str] = ()) -> list[SiteReport]:
-    """Write ``out/<audience>/`` for ``audiences`` (all when empty); every site or none is replaced."""
+    """Write ``out/<audience>/`` for ``audiences`` (all when empty), swapping the whole of ``out`` at once.
+
+    Everything else ``out`` holds (other audiences' sites, files put there by hand) is kept as it is.
+    """
     repo = load_repository(root, now=now)
     chosen = choose_audiences(repo, audiences)
     check_themes(repo, chosen)
     wants_authors = any(repo.audiences[a].internal_notes for a in chosen)
     authors = update_authors(repo.root, repo.site.tz) if wants_authors else {}
-    # The repository lives to the end of the build, so the cyclic collector need not walk its millions
-    # of objects again at every collection; in forked workers that walk would also copy their pages.
-    gc.freeze()
+    staging = begin(out, repo.root)
     try:
-        staged = stage_sites(repo, chosen, now, authors, out)
-    finally:
-        gc.unfreeze()
-    for _, site in staged:
-        swap(site)
-    return [report for report, _ in staged]
+        # The repository lives to the end of the build, so the cyclic collector need not walk its millions
+        # of objects again at every collection; in forked workers that walk would also copy their pages.
+        gc.freeze()
+        try:
+            reports = stage_sites(repo, chosen, now, authors, staging)
+        finally:
+            gc.unfreeze()
+        staging.commit(chosen)
+    except BaseException:
+        staging.discard()
+        raise
+    return reports
 
 
 def stage_sites(
-    repo: Repository, audiences: Sequence[str], now: datetime, authors: Authors, out: Path
-) -> list[tuple[SiteReport, Staged]]:
-    """Render and stage every audience's site, two at a time on two cores; all or none are staged."""
+    repo: Repository, audiences: Sequence[str], now: datetime, authors: Authors, staging: Staging
+) -> list[SiteReport]:
+    """Render every audience's site into ``staging``, two at a time on two cores.
+
+    When one fails, the others still finish, so that nothing writes into ``staging`` once this returns.
+    """
     workers = min(len(audiences), os.cpu_count() or 1)
     if workers < 2:
-        outcomes = [_outcome(_stage_site, repo, a, now, authors, out) for a in audiences]
-    else:
-        # Forked workers inherit the loaded repository instead of receiving a pickled copy.
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, context, initializer=_adopt, initargs=(repo, authors)) as pool:
-            futures = [pool.submit(_stage_adopted, a, now, out) for a in audiences]
-            outcomes = [_future_outcome(future) for future in futures]
-    staged = [outcome for outcome in outcomes if not isinstance(outcome, BaseException)]
-    failure = next((outcome for outcome in outcomes if isinstance(outcome, BaseException)), None)
-    if failure is not None:
-        for _, site in staged:
-            site.discard()
-        raise failure
-    return staged
-
-
-Outcome = tuple[SiteReport, Staged] | BaseException
-
-
-def _outcome(stage_one: Callable[..., tuple[SiteReport, Staged]], *args: Any) -> Outcome:
-    try:
-        return stage_one(*args)
-    except Exception as error:  # handed back so that the other staged sites are discarded first
-        return error
-
-
-def _future_outcome(future: Future[tuple[SiteReport, Staged]]) -> Outcome:
-    error = future.exception()
-    return error if error is not None else future.result()
+        return [_stage_site(repo, a, now, authors, staging) for a in audiences]
+    # Forked workers inherit the loaded repository instead of receiving a pickled copy.
+    context = multiprocessing.get_context("fork")
+    initargs = (repo, authors, os.getpid())
+    with ProcessPoolExecutor(workers, context, initializer=_adopt, initargs=initargs) as pool:
+        futures = [pool.submit(_stage_adopted, a, now, staging) for a in audiences]
+        # Leaving the block waits for every task, also when a result raises.
+        return [future.result() for future in futures]
 
 
 def _stage_site(
-    repo: Repository, audience_id: str, now: datetime, authors: Authors, out: Path
-) -> tuple[SiteReport, Staged]:
+    repo: Repository, audience_id: str, now: datetime, authors: Authors, staging: Staging
+) -> SiteReport:
     tree = render_site(repo, audience_id, now, authors=authors)
-    return SiteReport(audience_id, len(tree), tree.size), stage(tree, out / audience_id)
+    staging.write_site(audience_id, tree)
+    return SiteReport(audience_id, len(tree), tree.size)
 
 
 # Set once in each build worker process, before any task runs; never in the main process.
 _adopted: tuple[Repository, Authors] | None = None
 
 
-def _adopt(repo: Repository, authors: Authors) -> None:
+def _adopt(repo: Repository, authors: Authors, parent: int) -> None:
     global _adopted
+    _die_with(parent)
     _adopted = (repo, authors)
 
 
-def _stage_adopted(audience_id: str, now: datetime, out: Path) -> tuple[SiteReport, Staged]:
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this worker when the build process ends, even by SIGKILL (Linux only)."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL))
+    # The parent may have died before the request took effect; this process then has another parent.
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _stage_adopted(audience_id: str, now: datetime, staging: Staging) -> SiteReport:
     assert _adopted is not None, "only called in workers started with _adopt"
     repo, authors = _adopted
-    return _stage_site(repo, audience_id, now, authors, out)
+    return _stage_site(repo, audience_id, now, authors, staging)
 
 
 def check_themes(repo: Repository, audiences: Sequence[str]) -> None:

@@ -87,8 +87,9 @@ NOW_OPTION = click.option(
 def build(root: Path, out: Path, audiences: tuple[str, ...], now: str | None) -> None:
     """Build one static site per audience into OUT/<audience>/.
 
-    Every site is written beside the old one and swapped in only when all are complete, so a failed
-    build leaves the previous sites untouched.
+    The new OUT is written beside the old one and swapped in whole once every site is complete, so a
+    failed or killed build leaves the previous sites untouched. Whatever else OUT holds (other
+    audiences' sites, files put there by hand) is kept.
 
     \b
     Examples:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
+import pytest
 from click.testing import CliRunner
 from example import NOW, copy_example, files_of
 
+from statusgen.build import build
 from statusgen.cli import cli
 
 NOW_TEXT = NOW.strftime("%Y-%m-%d %H:%M UTC")
@@ -89,3 +92,45 @@ def test_a_template_syntax_error_names_its_file_and_line(tmp_path: Path) -> None
     assert "themes/default/templates/404.html:2:1: error: Expected an expression" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "dist").exists()
+
+
+def test_one_audience_keeps_the_other_sites_as_they_were(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "repo")
+    out = tmp_path / "dist"
+    assert run("build", "--root", str(root), "--out", str(out), "--now", NOW_TEXT).exit_code == 0
+    (out / "CNAME").write_text("status.northwind.example\n")
+    kept = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file() and "public" not in p.parts}
+    incident = root / "incidents/2026/2026-09-09-eu-payments-outage.md"
+    incident.write_text(incident.read_text().replace("title: EU card", "title: EU debit card", 1))
+    result = run("build", "--root", str(root), "--out", str(out), "--now", NOW_TEXT, "--audience", "public")
+    assert result.exit_code == 0, result.output
+    assert "EU debit card" in (out / "public/index.html").read_text()
+    assert {p: p.stat().st_ino for p in out.rglob("*") if p.is_file() and "public" not in p.parts} == kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "repo"]
+
+
+def test_a_site_that_fails_to_render_leaves_the_previous_sites_and_no_staging(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "repo")
+    out = tmp_path / "dist"
+    assert run("build", "--root", str(root), "--out", str(out), "--now", NOW_TEXT).exit_code == 0
+    before = files_of(out)
+    # Compiles, so only rendering fails, and only the internal site's, while the other two render.
+    template = root / "themes/internal/templates/404.html"
+    template.parent.mkdir(parents=True)
+    template.write_text("{{ no_such_value }}\n")
+    with pytest.raises(jinja2.UndefinedError):
+        build(root, out, NOW)
+    assert files_of(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "repo"]
+
+
+def test_an_output_folder_holding_the_repository_is_refused(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "repo")
+    before = files_of(tmp_path)
+    result = run("build", "--root", str(root), "--out", str(tmp_path), "--now", NOW_TEXT)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: --out {tmp_path} is or contains the repository root, and a build replaces the whole output "
+        "folder; choose a folder of its own, such as --out dist\n"
+    )
+    assert files_of(tmp_path) == before
