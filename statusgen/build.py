@@ -18,7 +18,7 @@ from pathlib import Path
 from statusgen.errors import InputError, StatusgenError
 from statusgen.load import load_repository
 from statusgen.load.authors import Authors, update_authors
-from statusgen.model import Audience, Repository
+from statusgen.model import Repository
 from statusgen.render.api import render_api
 from statusgen.render.badges import render_badges
 from statusgen.render.feeds import render_feeds
@@ -157,7 +157,7 @@ def site_pages(
     repo: Repository, view: AudienceView, *, dev_script: str | None = None, dev_error: str | None = None
 ) -> Pages:
     """The HTML pages of ``view``'s site in its theme and branding (``dev_…``: see :class:`Pages`)."""
-    branding = read_branding(repo.root, repo.audiences[view.id])
+    branding = repo.branding.get(view.id, {})
     return Pages(view, theme_dirs(repo.root), branding=branding, dev_script=dev_script, dev_error=dev_error)
 
 
@@ -167,22 +167,4 @@ def data_files(view: AudienceView, pages: Sequence[str]) -> dict[str, bytes]:
     for render in (render_feeds, render_ical, render_api, render_badges):
         files.update(render(view))
     files.update(render_meta(view, [*pages, *files]))
-    return files
-
-
-def read_branding(root: Path, audience: Audience) -> dict[str, tuple[str, bytes]]:
-    """Logical name (logo, favicon, css) → (file name, bytes); paths are relative to ``site-config/``."""
-    files = {}
-    for name in ("logo", "favicon", "css"):
-        relative = getattr(audience.branding, name)
-        if relative is None:
-            continue
-        path = root / "site-config" / relative
-        try:
-            files[name] = (path.name, path.read_bytes())
-        except OSError as error:
-            raise StatusgenError(
-                f"branding {name}: cannot read site-config/{relative} ({error.strerror}); "
-                "branding paths are relative to site-config/"
-            ) from None
     return files

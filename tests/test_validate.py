@@ -150,7 +150,7 @@ def test_validate_reports_a_missing_branding_file_at_its_line(tmp_path) -> None:
     assert result.exit_code == 1
     relative = audience.relative_to(root).as_posix()
     assert (
-        f"{relative}:{line}:18: error: no file site-config/assets/nope.svg; "
+        f"{relative}:{line}:18: error: branding logo: no file site-config/assets/nope.svg; "
         "branding paths are relative to site-config/"
     ) in result.output
 

@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 from statusgen.errors import Problem
@@ -35,12 +34,11 @@ class Known:
         return frozenset(self.components or ())
 
 
-def cross_file_problems(parsed: Parsed, root: Path, themes: Sequence[str]) -> list[Problem]:
+def cross_file_problems(parsed: Parsed, themes: Sequence[str]) -> list[Problem]:
     """Every problem that needs more than one file to see; ``themes`` are the ones that exist."""
     known = known_ids(parsed)
     problems = list(_file_names(parsed))
     problems += _themes(parsed, themes)
-    problems += _branding(parsed, root)
     if parsed.catalogue is not None:
         problems += _catalogue(parsed.catalogue, known)
     for audience in parsed.audiences.values():
@@ -61,16 +59,6 @@ def _themes(parsed: Parsed, themes: Sequence[str]) -> Iterator[Problem]:
             hint = did_you_mean(theme, themes, listing="known themes")
             message = f"theme '{theme}' is neither in themes/ nor built in{hint}"
             yield _at(audience.path, audience.tree, ("theme",), message)
-
-
-def _branding(parsed: Parsed, root: Path) -> Iterator[Problem]:
-    """Branding files are read at build time: a missing one must fail ``validate`` already."""
-    for audience in parsed.audiences.values():
-        for name in ("logo", "favicon", "css"):
-            relative = getattr(audience.value.branding, name)
-            if relative is not None and not (root / "site-config" / relative).is_file():
-                message = f"no file site-config/{relative}; branding paths are relative to site-config/"
-                yield _at(audience.path, audience.tree, ("branding", name), message)
 
 
 def known_ids(parsed: Parsed) -> Known:

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from statusgen.errors import InputError, Problem, StatusgenError
+from statusgen.load.branding import load_branding
 from statusgen.load.cache import LoadCache, read_file
 from statusgen.load.checks import cross_file_problems
-from statusgen.load.files import Located, Raw, file_stem, parse_document
+from statusgen.load.files import Located, Raw, escapes, file_stem, parse_document
 from statusgen.load.incidents import parse_incident
 from statusgen.load.lint import repository_warnings
 from statusgen.load.parsed import Parsed
@@ -22,9 +23,10 @@ from statusgen.load.statuslog import parse_status_log
 from statusgen.model import Audience, Catalogue, Repository, Site
 from statusgen.themedirs import available_themes
 
-SITE = "site-config/site.yaml"
-COMPONENTS = "site-config/components.yaml"
-AUDIENCES = "site-config/audiences"
+CONFIG = "site-config"
+SITE = f"{CONFIG}/site.yaml"
+COMPONENTS = f"{CONFIG}/components.yaml"
+AUDIENCES = f"{CONFIG}/audiences"
 INCIDENTS = "incidents"
 STATUS_LOG = "status-log"
 
@@ -53,7 +55,8 @@ def _load(root: Path, now: datetime, cache: LoadCache | None) -> Repository:
     parsed = _parse(root, problems, cache)
     if cache is not None:
         cache.forget_unread()
-    problems += cross_file_problems(parsed, root, available_themes(root))
+    branding = load_branding(root, parsed.audiences, problems)
+    problems += cross_file_problems(parsed, available_themes(root))
     if problems or parsed.site is None or parsed.catalogue is None:
         raise InputError(problems)
     site = parsed.site.value
@@ -66,6 +69,7 @@ def _load(root: Path, now: datetime, cache: LoadCache | None) -> Repository:
         audiences={audience_id: a.value for audience_id, a in sorted(parsed.audiences.items())},
         incidents=tuple(incidents),
         status_log={component: log.value for component, log in sorted(parsed.status_logs.items())},
+        branding=dict(sorted(branding.items())),
         warnings=tuple(sorted(warnings)),
     )
 
@@ -89,7 +93,7 @@ def _parse(root: Path, problems: list[Problem], cache: LoadCache | None) -> Pars
     zone: tzinfo = site.value.tz if site else UTC
     example = "components: [{id: api, name: API}]"
     catalogue_raw, catalogue = _required(root, COMPONENTS, problems, cache, example, Catalogue, zone)
-    audience_paths = _files(root, AUDIENCES, ".yaml", problems, recursive=False)
+    audience_paths = _files(root, AUDIENCES, ".yaml", problems, recursive=False, within=CONFIG)
     if not audience_paths:
         problems.append(Problem(AUDIENCES, 1, 1, f"no audience; add a file such as {AUDIENCES}/public.yaml"))
     audiences = {file_stem(p): _document(root, p, problems, cache, Audience, zone)[1] for p in audience_paths}
@@ -127,8 +131,13 @@ def _required(
     target: Any,
     zone: tzinfo | None,
 ) -> tuple[Raw | None, Located[Any] | None]:
-    if not (root / path).is_file():
+    if not os.path.lexists(f"{root}/{path}"):
         problems.append(Problem(path, 1, 1, f"missing file; create {path} with at least '{example}'"))
+        return None, None
+    # Resolved whether or not the file is a link: site-config/ itself may be one.
+    escaped = _escaped(root, path, CONFIG)
+    if escaped is not None:
+        problems.append(escaped)
         return None, None
     return _document(root, path, problems, cache, target, zone)
 
@@ -142,18 +151,35 @@ def _document(
     return read_file(root, path, problems, parse, cache=cache, token=(target, zone)) or (None, None)
 
 
-def _files(root: Path, folder: str, suffix: str, problems: list[Problem], *, recursive: bool) -> list[str]:
+def _files(
+    root: Path,
+    folder: str,
+    suffix: str,
+    problems: list[Problem],
+    *,
+    recursive: bool,
+    within: str | None = None,
+) -> list[str]:
     """Repository-relative POSIX paths of the files in ``folder`` whose names end in ``suffix``, sorted.
 
     ``README.md`` files are documentation, not incidents. A ``.yml`` file is reported: it would
-    otherwise be ignored without a word.
+    otherwise be ignored without a word. A symbolic link is listed only when it leads to a file in
+    ``within`` (``folder`` when ``None``) and in no ``.git`` folder; a ``folder`` reached through a
+    link is not read at all.
     """
+    if os.path.realpath(root / folder) != f"{os.path.realpath(root)}/{folder}":
+        message = "the folder is a symbolic link, or inside one; make it a plain folder of the repository"
+        problems.append(Problem(folder, 1, 1, message))
+        return []
     paths = []
-    for relative in _walk(root, folder, recursive=recursive):
+    for relative, linked in _walk(root, folder, problems, recursive=recursive):
         name = relative.rpartition("/")[2]
         if name.lower() == "readme.md":
             continue
-        if name.endswith(suffix):
+        escaped = _escaped(root, relative, within or folder) if linked and name.endswith(suffix) else None
+        if escaped is not None:
+            problems.append(escaped)
+        elif name.endswith(suffix):
             paths.append(relative)
         elif suffix == ".yaml" and name.endswith(".yml") and len(name) > len(".yml"):
             message = f"rename the file to {file_stem(name)}.yaml; only .yaml files are read"
@@ -161,24 +187,48 @@ def _files(root: Path, folder: str, suffix: str, problems: list[Problem], *, rec
     return paths
 
 
-def _walk(root: Path, folder: str, *, recursive: bool) -> Iterator[str]:
+def _escaped(root: Path, path: str, folder: str) -> Problem | None:
+    """The problem of a file that is not in ``folder`` once symbolic links are followed, if it is not."""
+    escaped = escapes(root, path, folder)
+    return None if escaped is None else Problem(path, 1, 1, f"the file {escaped}")
+
+
+def _walk(root: Path, folder: str, problems: list[Problem], *, recursive: bool) -> Iterator[tuple[str, bool]]:
     """Repository-relative paths of the files under ``folder``, sorted like ``Path`` objects (by their
-    parts), without following symbolic links to folders (like ``Path.rglob``).
+    parts), each with whether it is a symbolic link (to anything: the caller checks where it leads).
+    Links to folders and folders named ``.git`` are not entered; a folder that cannot be listed is a
+    problem, except a missing ``folder`` itself.
 
     Plain strings and ``os.scandir``: a site has thousands of incident files, and a path object per
-    file costs more than reading them.
+    file costs more than reading them; a directory entry knows whether it is a link without a call.
+    A stack of listings, not recursion: folders may nest deeper than Python's recursion limit.
     """
-    try:
-        with os.scandir(root / folder) as entries:
-            listed = sorted(entries, key=lambda entry: entry.name)
-    except OSError:  # no such folder, or not one
-        return
-    for entry in listed:
-        relative = f"{folder}/{entry.name}"
+    stack = [(folder, _listing(root, folder, problems, top=True))]
+    while stack:
+        parent, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        relative = f"{parent}/{entry.name}"
         try:
-            if entry.is_file():
-                yield relative
-            elif recursive and entry.is_dir(follow_symlinks=False):
-                yield from _walk(root, relative, recursive=True)
+            if entry.is_symlink():
+                yield relative, True
+            elif entry.is_file(follow_symlinks=False):
+                yield relative, False
+            elif recursive and entry.name != ".git" and entry.is_dir(follow_symlinks=False):
+                stack.append((relative, _listing(root, relative, problems, top=False)))
         except OSError:
             continue
+
+
+def _listing(root: Path, folder: str, problems: list[Problem], *, top: bool) -> Iterator[os.DirEntry[str]]:
+    """The entries of ``folder``, sorted by name; none, after adding a problem, when it cannot be
+    listed (and none without one when the ``top`` folder is missing: status-log/ is optional)."""
+    try:
+        with os.scandir(f"{root}/{folder}") as entries:
+            return iter(sorted(entries, key=lambda entry: entry.name))
+    except OSError as error:
+        if not (top and isinstance(error, FileNotFoundError | NotADirectoryError)):
+            problems.append(Problem(folder, 1, 1, f"cannot read the folder: {error.strerror or error}"))
+        return iter(())

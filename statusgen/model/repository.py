@@ -24,4 +24,7 @@ class Repository:
     """Incidents and maintenance, sorted by start time, then id."""
     status_log: dict[str, tuple[LogEntry, ...]]
     """Component id → transitions, oldest first; components without a file are absent."""
+    branding: dict[str, dict[str, tuple[str, bytes]]] = field(default_factory=dict)
+    """Audience id → logical name (``logo``, ``favicon``, ``css``) → (file name, bytes), as read and
+    checked by the loader: the build publishes these bytes, it does not read the files again."""
     warnings: tuple[Problem, ...] = field(default=())

@@ -7,6 +7,7 @@ holds exactly the bytes it held before.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,14 @@ def built_example(tmp_path: Path) -> Target:
     result = target.build()
     assert result.exit_code == 0, result.output
     return target
+
+
+def copy_target(target: Target, folder: Path) -> Target:
+    """A copy of ``target``'s repository and output in ``folder``: one build serves many cases."""
+    copy = Target(folder / "repo", folder / "dist")
+    shutil.copytree(target.root, copy.root, symlinks=True)
+    shutil.copytree(target.out, copy.out, symlinks=True)
+    return copy
 
 
 def assert_refused(result: Result, *messages: str) -> None:
