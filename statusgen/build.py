@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import difflib
 import gc
 import multiprocessing
 import os
@@ -15,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from statusgen.errors import InputError, StatusgenError
+from statusgen.errors import InputError
 from statusgen.load import load_repository
 from statusgen.load.authors import Authors, update_authors
+from statusgen.load.lookup import choose_audiences
 from statusgen.model import Repository
 from statusgen.render.api import render_api
 from statusgen.render.badges import render_badges
@@ -128,16 +128,6 @@ def check_themes(repo: Repository, audiences: Sequence[str]) -> None:
     problems = [p for theme in themes for p in theme_problems(theme_dirs(repo.root), theme)]
     if problems:
         raise InputError(list(dict.fromkeys(problems)))
-
-
-def choose_audiences(repo: Repository, wanted: Sequence[str]) -> list[str]:
-    """``wanted`` in order (all audiences when empty); an unknown id is a user error."""
-    for audience_id in wanted:
-        if audience_id not in repo.audiences:
-            close = difflib.get_close_matches(audience_id, list(repo.audiences), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(repo.audiences)}"
-            raise StatusgenError(f"unknown audience {audience_id!r}{hint}")
-    return list(dict.fromkeys(wanted)) or list(repo.audiences)
 
 
 def render_site(

@@ -84,7 +84,7 @@ def test_first_entry_creates_the_file(repo: Path) -> None:
         ),
         (
             ["payment-api-eu", "down"],
-            "Error: unknown status 'down'; write one of: operational, under_maintenance, ",
+            "Error: unknown status 'down'; expected one of: operational, under_maintenance, ",
         ),
         (
             ["payment-api-eu", "major_outage", "--at", "yesterday"],

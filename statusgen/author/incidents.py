@@ -14,7 +14,6 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import TypeVar
 
 from statusgen.author.markdown import (
     NewUpdate,
@@ -28,7 +27,7 @@ from statusgen.clock import resolve_now
 from statusgen.errors import InputError, StatusgenError
 from statusgen.load import load_repository
 from statusgen.load.frontmatter import split_lines
-from statusgen.load.problems import did_you_mean
+from statusgen.load.lookup import choice, choose_audiences, find_component, find_incident
 from statusgen.model import (
     ComponentStatus,
     Impact,
@@ -149,7 +148,7 @@ def new_incident(
     text = incident_text(
         relative,
         _title(title),
-        _choice(impact, Impact, "--impact"),
+        choice(impact, Impact, option="--impact"),
         affected,
         when,
         message=check_message(message or DEFAULT_MESSAGES[IncidentStatus.INVESTIGATING]),
@@ -226,9 +225,9 @@ def add_update(
     repo = load_repository(root)
     incident = find_incident(repo, incident_id)
     chosen: UpdateStatus = (
-        _choice(status, MaintenanceStatus, "--status")
+        choice(status, MaintenanceStatus, option="--status")
         if incident.is_maintenance
-        else _choice(status, IncidentStatus, "--status")
+        else choice(status, IncidentStatus, option="--status")
     )
     promise = None
     if next_update is not None:
@@ -257,21 +256,7 @@ def resolve(root: Path, incident_id: str, *, message: str | None = None, at: str
     return _insert(repo, incident, status, text, False, None, at)
 
 
-def find_incident(repo: Repository, incident_id: str) -> Incident:
-    """The incident whose file stem is ``incident_id``; a did-you-mean for an unknown one."""
-    wanted = Path(incident_id).stem  # a path or file name works too
-    for incident in repo.incidents:
-        if incident.id == wanted:
-            return incident
-    ids = [i.id for i in repo.incidents]
-    hint = did_you_mean(wanted, ids) or "; the id is the file name under incidents/ without .md"
-    raise StatusgenError(f"unknown incident {incident_id!r}{hint}")
-
-
 # ---------------------------------------------------------------- helpers
-
-
-_E = TypeVar("_E", ComponentStatus, Impact, IncidentStatus, MaintenanceStatus)
 
 
 def _insert(
@@ -340,33 +325,16 @@ def _title(title: str) -> str:
 
 def _component(repo: Repository, spec: str) -> tuple[str, ComponentStatus]:
     component_id, _, status = spec.partition("=")
-    component_id = component_id.strip()
-    known = [c.id for c in repo.catalogue.components]
-    if component_id not in known:
-        hint = did_you_mean(component_id, known, listing="known components")
-        raise StatusgenError(f"--component: unknown component {component_id!r}{hint}")
-    chosen = _choice(status, ComponentStatus, f"--component {spec}") if status else DEFAULT_COMPONENT_STATUS
-    return component_id, chosen
+    component = find_component(repo, component_id.strip(), option="--component")
+    chosen = (
+        choice(status, ComponentStatus, option=f"--component {spec}") if status else DEFAULT_COMPONENT_STATUS
+    )
+    return component.id, chosen
 
 
 def _audiences(repo: Repository, audiences: Sequence[str]) -> list[str]:
-    for audience in audiences:
-        if audience not in repo.audiences:
-            hint = did_you_mean(audience, list(repo.audiences), listing="known audiences")
-            raise StatusgenError(f"--audience: unknown audience {audience!r}{hint}")
-    return list(dict.fromkeys(audiences))
-
-
-def _choice(word: str, enum: type[_E], option: str) -> _E:
-    """The member named by ``word`` in any case, with spaces or dashes for underscores."""
-    key = re.sub(r"[\s-]+", "_", word.strip().lower())
-    if key in enum._value2member_map_:
-        return enum(key)
-    values = [member.value for member in enum]
-    starting = [value for value in values if value.startswith(key)]
-    hint = f"; did you mean '{starting[0]}'?" if len(starting) == 1 else ""
-    hint = hint or did_you_mean(key, values, listing="expected one of")
-    raise StatusgenError(f"{option}: unknown value {word!r}{hint}")
+    """The audiences named, or none (every audience that sees an affected component)."""
+    return choose_audiences(repo, audiences, option="--audience") if audiences else []
 
 
 def _time(text: str, zone: tzinfo, option: str) -> datetime:

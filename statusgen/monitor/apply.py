@@ -14,7 +14,7 @@ from pathlib import Path
 from statusgen.clock import resolve_now
 from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
-from statusgen.load.problems import did_you_mean
+from statusgen.load.lookup import choice, find_component
 from statusgen.model import Component, ComponentStatus, Repository
 from statusgen.monitor.autoincident import update_auto_incident
 from statusgen.monitor.statuslog import Observation, Transition, append_observation, component_lock
@@ -74,18 +74,6 @@ def describe(transition: Transition) -> str:
     return line
 
 
-def find_component(repository: Repository, component_id: str) -> Component:
-    """The catalogue's component ``component_id``, or an error that suggests the closest id."""
-    component = repository.catalogue.component(component_id)
-    if component is None:
-        known = [c.id for c in repository.catalogue.components]
-        raise StatusgenError(
-            f"unknown component '{component_id}'"
-            + did_you_mean(component_id, known, listing="components in site-config/components.yaml")
-        )
-    return component
-
-
 def record_status(
     root: Path,
     component_id: str,
@@ -102,18 +90,10 @@ def record_status(
     """
     repository = load_repository(root)
     component = find_component(repository, component_id)
-    observation = Observation(component.id, _status(status), _time(at, repository), source, note)
+    observation = Observation(
+        component.id, choice(status, ComponentStatus, kind="status"), _time(at, repository), source, note
+    )
     return apply_observations(repository, [observation], summary)
-
-
-def _status(text: str) -> ComponentStatus:
-    try:
-        return ComponentStatus(text)
-    except ValueError:
-        choices = [s.value for s in ComponentStatus]
-        raise StatusgenError(
-            f"unknown status '{text}'" + did_you_mean(text.lower(), choices, listing="write one of")
-        ) from None
 
 
 def _time(text: str | None, repository: Repository) -> datetime:

@@ -14,8 +14,9 @@ from pathlib import Path
 from statusgen.clock import resolve_now
 from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
+from statusgen.load.lookup import find_component
 from statusgen.model import ComponentStatus, Probe, Repository
-from statusgen.monitor.apply import Report, apply_observations, find_component
+from statusgen.monitor.apply import Report, apply_observations
 from statusgen.monitor.fetch import FetchError, fetch
 from statusgen.monitor.statuslog import Observation
 

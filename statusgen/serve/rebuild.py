@@ -17,9 +17,10 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from statusgen.build import check_themes, choose_audiences
+from statusgen.build import check_themes
 from statusgen.load import load_repository
 from statusgen.load.cache import LoadCache
+from statusgen.load.lookup import choose_audiences
 from statusgen.model import Repository
 from statusgen.serve.http import RELOAD_PATH
 from statusgen.serve.livesite import LiveSite
