@@ -14,22 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from statusgen.errors import InputError
 from statusgen.load import load_repository
 from statusgen.load.authors import Authors, update_authors
 from statusgen.load.lookup import choose_audiences
 from statusgen.model import Repository
-from statusgen.render.api import render_api
-from statusgen.render.badges import render_badges
-from statusgen.render.feeds import render_feeds
-from statusgen.render.html import Pages
-from statusgen.render.ical import render_ical
-from statusgen.render.meta import render_meta
-from statusgen.render.theme import theme_problems
+from statusgen.render.site import render_site
+from statusgen.render.theme import check_themes
 from statusgen.themedirs import theme_dirs
 from statusgen.view.builder import build_view
-from statusgen.view.types import AudienceView
-from statusgen.write.tree import OutputTree, Staging, begin
+from statusgen.write.tree import Staging, begin
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -48,7 +41,7 @@ def build(root: Path, out: Path, now: datetime, audiences: Sequence[str] = ()) -
     """
     repo = load_repository(root, now=now)
     chosen = choose_audiences(repo, audiences)
-    check_themes(repo, chosen)
+    check_themes(theme_dirs(repo.root), (repo.audiences[a].theme for a in chosen))
     wants_authors = any(repo.audiences[a].internal_notes for a in chosen)
     authors = update_authors(repo.root, repo.site.tz) if wants_authors else {}
     staging = begin(out, repo.root)
@@ -89,7 +82,8 @@ def stage_sites(
 def _stage_site(
     repo: Repository, audience_id: str, now: datetime, authors: Authors, staging: Staging
 ) -> SiteReport:
-    tree = render_site(repo, audience_id, now, authors=authors)
+    view = build_view(repo, audience_id, now, authors)
+    tree = render_site(view, theme_dirs(repo.root))
     staging.write_site(audience_id, tree)
     return SiteReport(audience_id, len(tree), tree.size)
 
@@ -117,44 +111,3 @@ def _stage_adopted(audience_id: str, now: datetime, staging: Staging) -> SiteRep
     assert _adopted is not None, "only called in workers started with _adopt"
     repo, authors = _adopted
     return _stage_site(repo, audience_id, now, authors, staging)
-
-
-def check_themes(repo: Repository, audiences: Sequence[str]) -> None:
-    """Compile the templates of every theme ``audiences`` use.
-
-    :raises InputError: a problem at each template's line that does not compile.
-    """
-    themes = dict.fromkeys(repo.audiences[a].theme for a in audiences)
-    problems = [p for theme in themes for p in theme_problems(theme_dirs(repo.root), theme)]
-    if problems:
-        raise InputError(list(dict.fromkeys(problems)))
-
-
-def render_site(
-    repo: Repository, audience_id: str, now: datetime, *, authors: Authors | None = None
-) -> OutputTree:
-    """Every file of one audience's site, in memory."""
-    view = build_view(repo, audience_id, now, authors)
-    pages = site_pages(repo, view)
-    tree = OutputTree()
-    tree.update(pages.assets)
-    tree.update({path: pages.render(path) for path in pages.paths})
-    tree.update(data_files(view, list(tree)))
-    return tree
-
-
-def site_pages(
-    repo: Repository, view: AudienceView, *, dev_script: str | None = None, dev_error: str | None = None
-) -> Pages:
-    """The HTML pages of ``view``'s site in its theme and branding (``dev_…``: see :class:`Pages`)."""
-    branding = repo.branding.get(view.id, {})
-    return Pages(view, theme_dirs(repo.root), branding=branding, dev_script=dev_script, dev_error=dev_error)
-
-
-def data_files(view: AudienceView, pages: Sequence[str]) -> dict[str, bytes]:
-    """Feeds, calendar, JSON API, badges and the edge files of a site whose pages are ``pages``."""
-    files: dict[str, bytes] = {}
-    for render in (render_feeds, render_ical, render_api, render_badges):
-        files.update(render(view))
-    files.update(render_meta(view, [*pages, *files]))
-    return files

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from statusgen.build import check_themes
 from statusgen.errors import InputError, Problem, StatusgenError
 from statusgen.load import load_repository
+from statusgen.render.theme import check_themes
+from statusgen.themedirs import theme_dirs
 
 
 def run_validate(root: Path, *, strict: bool, output_format: str, now: datetime | None = None) -> None:
@@ -22,7 +23,7 @@ def run_validate(root: Path, *, strict: bool, output_format: str, now: datetime 
     """
     try:
         repository = load_repository(root, now=now)
-        check_themes(repository, list(repository.audiences))
+        check_themes(theme_dirs(root), (a.theme for a in repository.audiences.values()))
     except InputError as error:
         _annotate(error.problems, output_format)
         raise

@@ -23,7 +23,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "load": frozenset({"ground", "model", "load"}),
     "compute": frozenset({"model", "compute"}),
     "view": frozenset({"ground", "model", "compute", "view"}),
-    "render": frozenset({"ground", "model", "compute", "view", "render"}),
+    # A site is rendered into an OutputTree, which write/ owns and commits; render never writes a file.
+    "render": frozenset({"ground", "model", "compute", "view", "write", "render"}),
     "write": frozenset({"ground", "write"}),
     "author": frozenset({"ground", "model", "load", "write", "author"}),
     "monitor": frozenset({"ground", "model", "load", "write", "author", "monitor"}),

@@ -9,10 +9,12 @@ from pathlib import Path
 from example import AUDIENCES, EXAMPLE_ROOT, NOW
 from test_serve import INCIDENT_PAGE, get
 
-from statusgen.build import render_site
 from statusgen.load import load_repository
+from statusgen.render.site import render_site
 from statusgen.serve.livesite import LiveSite
 from statusgen.serve.server import DevServer
+from statusgen.themedirs import theme_dirs
+from statusgen.view.builder import build_view
 from statusgen.view.cache import ViewCache
 
 
@@ -21,7 +23,7 @@ def test_a_live_site_serves_exactly_what_a_build_writes() -> None:
     cache, lock = ViewCache(), threading.Lock()
     for audience in AUDIENCES:
         live = LiveSite(repo, audience, NOW, cache=cache, lock=lock)
-        built = render_site(repo, audience, NOW)
+        built = render_site(build_view(repo, audience, NOW), theme_dirs(repo.root))
         assert set(live) == set(built)
         for path in built:
             assert live[path] == built[path], (audience, path)

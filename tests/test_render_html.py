@@ -21,7 +21,8 @@ from statusgen.render.format import (
     format_percent,
     format_time,
 )
-from statusgen.render.html import Pages, render_pages
+from statusgen.render.html import Pages
+from statusgen.render.site import render_site
 from statusgen.view.types import AffectedComponent, AudienceView, GroupView, IncidentView, UptimeSeries
 
 THEMES = [Path(__file__).parent.parent / "statusgen" / "themes"]
@@ -99,8 +100,8 @@ def squash(text: str) -> str:
     return re.sub(r"[ \t\n]+", " ", text).strip()
 
 
-def render(view: AudienceView | None = None, **options: object) -> dict[str, bytes]:
-    return render_pages(view or sample_view(), THEMES, **options)  # type: ignore[arg-type]
+def render(view: AudienceView | None = None) -> dict[str, bytes]:
+    return dict(render_site(view or sample_view(), THEMES))
 
 
 @pytest.fixture(scope="module")
@@ -420,9 +421,9 @@ def test_assets_are_hashed_and_referenced(site: dict[str, bytes]) -> None:
 
 
 def test_branding_files_are_hashed_and_used() -> None:
-    view = dataclasses.replace(sample_view(), branding=Branding(accent="#aa0000"))
     branding = {"logo": ("logo.svg", b"<svg/>"), "favicon": ("fav.png", b"png"), "css": ("extra.css", b"a{}")}
-    site = render(view, branding=branding)
+    view = dataclasses.replace(sample_view(), branding=Branding(accent="#aa0000"), branding_files=branding)
+    site = render(view)
     digest = {name: hashlib.sha256(data).hexdigest()[:8] for name, (_, data) in branding.items()}
     assert site[f"assets/logo.{digest['logo']}.svg"] == b"<svg/>"
     assert site[f"assets/extra.{digest['css']}.css"] == b"a{}"
@@ -503,7 +504,7 @@ def test_a_repository_theme_overrides_the_builtin_one(tmp_path: Path) -> None:
     (brand / "index.html").write_text(
         '{% extends "default/index.html" %}{% block group_open %} open{% endblock %}\n'
     )
-    site = render_pages(dataclasses.replace(sample_view(), theme="brand"), [tmp_path, *THEMES])
+    site = render_site(dataclasses.replace(sample_view(), theme="brand"), [tmp_path, *THEMES])
     assert Page(site["404.html"]).one("main").text.strip() == "Gone"
     assert Page(site["index.html"]).one("details").attrs == {"open": ""}
     assert "Partial System Outage" in Page(site["index.html"]).text()

@@ -51,7 +51,10 @@ class _Assets:
     """(site path, MIME type)."""
 
 
-def _assets(view: AudienceView, css: bytes, branding: Mapping[str, tuple[str, bytes]]) -> _Assets:
+def _assets(view: AudienceView, css: bytes) -> _Assets:
+    """The theme's stylesheet with the view's accent and bar rules, and the branding files, hashed;
+    the branding CSS loads after the theme's."""
+    branding = view.branding_files
     accent = f":root{{--accent:{view.branding.accent}}}" if view.branding.accent else ""
     style = css + f"\n{accent}{bars_css(view.uptime_days)}\n".encode()
     files = {f"assets/{hashed_name('style.css', style)}": style}
@@ -216,7 +219,8 @@ def _linker(view: AudienceView, page_path: str) -> Callable[[str], str]:
 class Pages:
     """One audience's HTML pages and their assets; each page is rendered when asked for.
 
-    A build renders them all (:func:`render_pages`); ``serve`` renders only the pages a browser asks for.
+    A build renders them all (:func:`statusgen.render.site.render_site`); ``serve`` renders only the
+    pages a browser asks for.
     """
 
     def __init__(
@@ -224,21 +228,18 @@ class Pages:
         view: AudienceView,
         theme_dirs: Sequence[Path],
         *,
-        branding: Mapping[str, tuple[str, bytes]] | None = None,
         dev_script: str | None = None,
         dev_error: str | None = None,
     ) -> None:
         """
         :param theme_dirs: where themes are looked up, first match wins (the repository's ``themes/``,
             then the built-in ones); ``view.theme`` names the theme.
-        :param branding: logical name (``logo``, ``favicon``, ``css``) → (file name, bytes), written as
-            hashed assets; the extra CSS loads after the theme's.
         :param dev_script: URL of a script added before ``</body>`` (live reload in ``serve``).
         :param dev_error: text shown in an error box at the top of every page (a failed rebuild).
         """
         self.view = view
         self._env = environment(tuple(theme_dirs), view.theme)
-        assets = _assets(view, stylesheet(theme_dirs, view.theme), branding or {})
+        assets = _assets(view, stylesheet(theme_dirs, view.theme))
         self.assets: Mapping[str, bytes] = assets.files
         self._common = {
             "view": view,
@@ -275,19 +276,3 @@ class Pages:
             macros = self._env.get_template("_macros.html").make_module({**self._common, "url": url})
             self._links[depth] = (url, macros)
         return self._links[depth]
-
-
-def render_pages(
-    view: AudienceView,
-    theme_dirs: Sequence[Path],
-    *,
-    branding: Mapping[str, tuple[str, bytes]] | None = None,
-) -> dict[str, bytes]:
-    """Every HTML page of one audience's site and the assets they use (see :class:`Pages`).
-
-    :returns: site-relative POSIX path → bytes.
-    """
-    pages = Pages(view, theme_dirs, branding=branding)
-    files = dict(pages.assets)
-    files.update((path, pages.render(path)) for path in pages.paths)
-    return files

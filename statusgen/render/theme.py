@@ -5,14 +5,14 @@ A theme lists only the templates it changes; the rest come from the default them
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 from jinja2.ext import Extension
 
-from statusgen.errors import Problem, StatusgenError
+from statusgen.errors import InputError, Problem, StatusgenError
 from statusgen.model import status_label
 from statusgen.render.format import (
     BAR_HEIGHT,
@@ -89,6 +89,16 @@ def _environment_for(own: tuple[Path, ...], default: tuple[Path, ...]) -> jinja2
         format_month=format_month, bar_step=BAR_STEP, bar_width=BAR_WIDTH, bar_height=BAR_HEIGHT
     )
     return env
+
+
+def check_themes(theme_dirs: Sequence[Path], themes: Iterable[str]) -> None:
+    """Compile the templates of every one of ``themes``.
+
+    :raises InputError: a problem at each template's line that does not compile.
+    """
+    problems = [p for theme in dict.fromkeys(themes) for p in theme_problems(theme_dirs, theme)]
+    if problems:
+        raise InputError(list(dict.fromkeys(problems)))
 
 
 def theme_problems(theme_dirs: Sequence[Path], theme: str) -> list[Problem]:

@@ -11,9 +11,10 @@ import threading
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 
-from statusgen.build import data_files, site_pages
 from statusgen.model import Repository
 from statusgen.render.html import Pages
+from statusgen.render.site import data_files
+from statusgen.themedirs import theme_dirs
 from statusgen.view.builder import build_view
 from statusgen.view.cache import ViewCache
 
@@ -52,7 +53,7 @@ class LiveSite(Mapping[str, bytes]):
         with self._lock:
             if self._pages is None:
                 view = build_view(self.repo, self.audience_id, self.now, cache=self._cache)
-                self._pages = site_pages(self.repo, view, **self._dev)
+                self._pages = Pages(view, theme_dirs(self.repo.root), **self._dev)
             return self._pages
 
     def _data_files(self) -> dict[str, bytes]:

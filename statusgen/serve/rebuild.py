@@ -17,14 +17,15 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from statusgen.build import check_themes
 from statusgen.load import load_repository
 from statusgen.load.cache import LoadCache
 from statusgen.load.lookup import choose_audiences
 from statusgen.model import Repository
+from statusgen.render.theme import check_themes
 from statusgen.serve.http import RELOAD_PATH
 from statusgen.serve.livesite import LiveSite
 from statusgen.serve.state import LiveState, Snapshot, describe
+from statusgen.themedirs import theme_dirs
 from statusgen.view.cache import ViewCache
 
 
@@ -63,7 +64,7 @@ class Rebuilder:
             repo = load_repository(self.root, now=now, cache=self._load_cache)
             chosen = choose_audiences(repo, self.audiences)
             wanted = audiences_to_render(chosen, changed, previous)
-            check_themes(repo, wanted)
+            check_themes(theme_dirs(self.root), (repo.audiences[a].theme for a in wanted))
             rendered = {a: self._site(repo, a, now, epoch, None) for a in wanted}
         except Exception as error:  # a broken file or theme must not stop the server
             self._publish_failure(epoch, describe(error))

@@ -136,6 +136,7 @@ def build_view(
         incidents=tuple(v for v in views if v.kind == "incident"),
         maintenances=tuple(v for v in views if v.kind == "maintenance"),
         uptime_days=policy.days,
+        branding_files=MappingProxyType(repo.branding.get(audience_id, {})),
     )
 
 

@@ -7,7 +7,7 @@ left out: internal-only components, ``[internal]`` updates, drafts, blips, other
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from typing import Literal
@@ -149,6 +149,9 @@ class AudienceView:
     maintenances: tuple[IncidentView, ...]
     """Visible maintenance, newest first by window start."""
     uptime_days: int
+    branding_files: Mapping[str, tuple[str, bytes]] = field(default_factory=dict)
+    """Logical name (``logo``, ``favicon``, ``css``) → (file name, bytes), as the loader read and checked
+    them: renderers publish these bytes and never open a file of the repository."""
 
     @cached_property
     def items_by_id(self) -> Mapping[str, IncidentView]:

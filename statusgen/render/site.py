@@ -1,0 +1,41 @@
+"""One audience's site, every file of it, from its view alone: the recipe ``build`` and ``serve`` share.
+
+``build`` renders every file; ``serve`` renders pages one by one as browsers ask (through
+:class:`~statusgen.render.html.Pages`) and the data files together (:func:`data_files`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from statusgen.render.api import render_api
+from statusgen.render.badges import render_badges
+from statusgen.render.feeds import render_feeds
+from statusgen.render.html import Pages
+from statusgen.render.ical import render_ical
+from statusgen.render.meta import render_meta
+from statusgen.view.types import AudienceView
+from statusgen.write.tree import OutputTree
+
+
+def render_site(view: AudienceView, theme_dirs: Sequence[Path]) -> OutputTree:
+    """Every file of ``view``'s site, in memory.
+
+    :param theme_dirs: where themes are looked up, first match wins.
+    """
+    pages = Pages(view, theme_dirs)
+    tree = OutputTree()
+    tree.update(pages.assets)
+    tree.update({path: pages.render(path) for path in pages.paths})
+    tree.update(data_files(view, list(tree)))
+    return tree
+
+
+def data_files(view: AudienceView, pages: Sequence[str]) -> dict[str, bytes]:
+    """Feeds, calendar, JSON API, badges and the edge files of a site whose pages are ``pages``."""
+    files: dict[str, bytes] = {}
+    for render in (render_feeds, render_ical, render_api, render_badges):
+        files.update(render(view))
+    files.update(render_meta(view, [*pages, *files]))
+    return files
