@@ -1,20 +1,22 @@
-"""Cross-file checks: references between files, duplicate ids, file names."""
+"""Cross-file checks: references between files, duplicate ids, file names; times not yet come."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from statusgen.clock import after_real_time
 from statusgen.errors import Problem
 from statusgen.load.files import Located, file_stem
 from statusgen.load.parsed import Parsed
 from statusgen.load.problems import did_you_mean
 from statusgen.load.yamlpos import Positions
-from statusgen.model import Catalogue, Component, Group, Incident, MaintenanceFront
+from statusgen.model import Catalogue, Component, Group, Incident, IncidentFront, MaintenanceFront
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -223,3 +225,28 @@ def _status_logs(parsed: Parsed, known: Known) -> Iterator[Problem]:
             if component not in known.component_set:
                 message = f"unknown component '{component}' (a status-log file is named after its component)"
                 yield Problem(path, 1, 1, message + did_you_mean(component, known.components))
+
+
+def future_problems(parsed: Parsed, real_now: datetime) -> Iterator[Problem]:
+    """Updates, ``started:`` times and status-log entries dated after ``real_now``, the real time.
+
+    Not judged at the build's clock: a build at a past ``--now`` hides what came later, and the same
+    files must be valid for every build. Maintenance windows and ``next_update:`` promises are meant
+    to lie ahead.
+    """
+    for located in parsed.incidents:
+        yield from _future_incident(located, real_now)
+    for log in parsed.status_logs.values():
+        for index, entry in enumerate(log.value):
+            if (after := after_real_time(entry.at, real_now)) is not None:
+                yield _at(log.path, log.tree, (index, "at"), f"entry is dated {after}; fix the date")
+
+
+def _future_incident(located: Located[Incident], real_now: datetime) -> Iterator[Problem]:
+    for update in located.value.updates:
+        if (after := after_real_time(update.at, real_now)) is not None:
+            yield Problem(located.path, update.line, 1, f"update is dated {after}; fix the date")
+    front = located.value.front
+    started = front.started if isinstance(front, IncidentFront) else None
+    if started is not None and (after := after_real_time(started, real_now)) is not None:
+        yield _at(located.path, located.tree, ("started",), f"started: is {after}; fix the date")
