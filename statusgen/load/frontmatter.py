@@ -94,7 +94,8 @@ def parse_updates(
         update = _update(heading, line_no, "\n".join(body).strip("\n"), path, statuses, zone, problems)
         if update is not None:
             updates.append(update)
-    problems.extend(_stray_markers(document, sections, path, statuses, zone))
+    internal = [update.internal for update in updates].count(True)
+    problems.extend(_stray_markers(document, sections, internal, path, statuses, zone))
     updates.sort(key=lambda u: (u.at, u.line))
     for earlier, later in itertools.pairwise(updates):
         # Same second, same anchor (``Update.anchor``); its formatting is left to those who show it.
@@ -149,14 +150,17 @@ def _comment_message() -> str:
 def _stray_markers(
     document: Document,
     sections: list[tuple[int, str, list[str]]],
+    internal: int,
     path: str,
     statuses: type[StrEnum],
     zone: tzinfo,
 ) -> Iterator[Problem]:
-    """A problem at each marker outside the update headings (which :func:`_update` checks)."""
-    on_headings = sum(len(MARKER.findall(heading)) for _, heading, _ in sections)
-    if len(MARKER.findall("\n".join(document.body))) == on_headings:
-        return  # the usual case, found without looking at each line
+    """A problem at each marker outside the update headings (which :func:`_update` checks).
+
+    :param internal: how many internal updates were read, each with the one marker of its heading.
+    """
+    if len(MARKER.findall("\n".join(document.body))) == internal:
+        return  # every marker is an internal update's: the usual case, found without looking at lines
     headings = {line_no for line_no, _, _ in sections}
     for offset, line in enumerate(document.body):
         marker = MARKER.search(line)
@@ -204,9 +208,7 @@ def _update(
     problems: list[Problem],
 ) -> Update | None:
     match = UPDATE_HEADING.match(heading)
-    # Every marker on the line must be the one the grammar reads, or the line is not what it seems.
-    markers = [marker.span() for marker in MARKER.finditer(heading)]
-    if match is None or markers != ([match.span("internal")] if match["internal"] else []):
+    if match is None or ("[" in heading and _misread_marker(heading, match)):
         suggestion = suggested_heading(heading, statuses, zone)
         message = f"expected an update heading such as '{suggestion}', found '{heading.strip()}'"
         problems.append(Problem(path, line_no, 1, message))
@@ -224,6 +226,12 @@ def _update(
     if status is None:
         return None
     return Update(at=at, status=status, internal=match["internal"] is not None, body=body, line=line_no)
+
+
+def _misread_marker(heading: str, match: re.Match[str]) -> bool:
+    """Whether a marker on the line is not the one the grammar reads: the line is not what it seems."""
+    markers = [marker.span() for marker in MARKER.finditer(heading)]
+    return markers != ([match.span("internal")] if match["internal"] else [])
 
 
 @lru_cache(maxsize=1024)  # a handful of words, written thousands of times
