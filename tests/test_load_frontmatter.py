@@ -133,3 +133,17 @@ def test_html_comments_are_refused_outside_code_blocks_only() -> None:
     assert [(p.line, p.col, p.message.split(";")[0]) for p in problems] == [
         (7, 6, "an HTML comment is shown as text, not hidden")
     ]
+
+
+def test_an_internal_update_may_not_end_a_maintenance() -> None:
+    body = document(
+        "---\ntype: maintenance\n---\n## 2026-12-01 03:00 UTC — Completed [internal]\nEarly.\n"
+        "## 2026-12-01 02:00 UTC — In progress [internal]\nStarted.\n"
+    )
+    updates, problems = parse_updates(body, PATH, MaintenanceStatus, UTC)
+    assert [u.status for u in updates] == [MaintenanceStatus.IN_PROGRESS]
+    assert [str(p) for p in problems] == [
+        f"{PATH}:4:37: error: an [internal] update cannot be Completed: that ends the maintenance on "
+        "every audience's page; remove [internal], or post the internal note as its own update "
+        "with another status"
+    ]

@@ -31,6 +31,9 @@ UPDATE_HEADING = re.compile(
     r"^ {0,3}##\s+(?P<time>\S.*?)\s+[—–-]\s+(?P<status>\S.*?)(?:\s+(?P<internal>\[internal\]))?\s*$",
     re.IGNORECASE,
 )
+_CLOSING = frozenset({IncidentStatus.RESOLVED, MaintenanceStatus.COMPLETED, MaintenanceStatus.CANCELLED})
+"""Statuses that end an incident or maintenance for everyone (``Incident.resolved_at``), so no
+update that only some audiences see may have them."""
 MARKER = re.compile(r"\[\s*internal\s*\]", re.IGNORECASE)
 """The ``[internal]`` marker in any case and spacing. It hides text only where it ends a well-formed
 update heading; anywhere else it is refused, since the author meant to hide something that would be
@@ -225,7 +228,19 @@ def _update(
         return None
     if status is None:
         return None
-    return Update(at=at, status=status, internal=match["internal"] is not None, body=body, line=line_no)
+    internal = match["internal"] is not None
+    if internal and status in _CLOSING:
+        problems.append(Problem(path, line_no, match.start("internal") + 1, _closing_message(status)))
+        return None
+    return Update(at=at, status=status, internal=internal, body=body, line=line_no)
+
+
+def _closing_message(status: UpdateStatus) -> str:
+    kind = "maintenance" if isinstance(status, MaintenanceStatus) else "incident"
+    return (
+        f"an [internal] update cannot be {status_label(status)}: that ends the {kind} on every audience's "
+        "page; remove [internal], or post the internal note as its own update with another status"
+    )
 
 
 def _misread_marker(heading: str, match: re.Match[str]) -> bool:

@@ -63,6 +63,13 @@ POISONS = {
     "html comment": ([f"<!-- {WELL_FORMED} -->"], 0, 1, COMMENT),
     "prose": ([f"Notes marked [ Internal ] stay with us: {SECRET}"], 0, AT_MARKER, stray(EXAMPLE)),
     "link label": ([f"[internal]: https://wiki.example/{SECRET}"], 0, AT_MARKER, stray(EXAMPLE)),
+    "internal resolution": (
+        ["## 2026-11-20 14:40 UTC — Resolved [internal]"],
+        0,
+        AT_MARKER,
+        "an [internal] update cannot be Resolved: that ends the incident on every audience's page; "
+        "remove [internal], or post the internal note as its own update with another status",
+    ),
 }
 
 
