@@ -1,4 +1,4 @@
-"""The clocks, read at the CLI edge: the real time, and "now" from --now, SOURCE_DATE_EPOCH or the former."""
+"""The two clocks: the real time, and the build's "now" (--now, SOURCE_DATE_EPOCH or the real time)."""
 
 from __future__ import annotations
 

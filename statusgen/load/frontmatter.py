@@ -16,7 +16,7 @@ from statusgen.model import IncidentStatus, MaintenanceStatus, Update, UpdateSta
 from statusgen.timeparse import TimeFormatError, parse_time
 
 HEADING_EXAMPLE = "## 2026-11-20 14:10 UTC — Investigating"
-INTERNAL = " [internal]"
+_INTERNAL = " [internal]"
 
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _NOT_YAML_BREAK = re.compile(r"[\v\f\x1c-\x1e]")
@@ -39,6 +39,10 @@ MARKER = re.compile(r"\[\s*internal\s*\]", re.IGNORECASE)
 update heading; anywhere else it is refused, since the author meant to hide something that would be
 published."""
 _COMMENT = "<!--"
+_COMMENT_MESSAGE = (
+    "an HTML comment is shown as text, not hidden; put the note under an update heading such as "
+    f"'{HEADING_EXAMPLE}{_INTERNAL}', or remove the comment"
+)
 _MARKUP_AROUND = re.compile(r"^(?:\s|>|<!--|[-*+](?=\s)|\d{1,9}[.)](?=\s)|#)*|(?:\s|#|-->)*$")
 """Quote, list, heading and comment markup before and after a line's text."""
 
@@ -85,7 +89,8 @@ def parse_updates(
     """The update headings of the body and the Markdown under each, oldest first.
 
     Fails closed on internal notes: a line other than a well-formed update heading that carries the
-    ``[internal]`` marker, and an HTML comment (shown as text, not hidden), are problems.
+    ``[internal]`` marker, an HTML comment (shown as text, not hidden) and an internal update that
+    would end the incident for everyone are problems.
 
     :param statuses: ``IncidentStatus`` or ``MaintenanceStatus``: the words this file may use.
     :param zone: the zone for heading times written without one.
@@ -129,7 +134,7 @@ def _sections(document: Document, path: str, problems: list[Problem]) -> list[tu
         if fence_match and (fence is None or fence_match[1] == fence):
             fence = fence_match[1] if fence is None else None
         if fence is None and _COMMENT in line:
-            problems.append(Problem(path, line_no, line.index(_COMMENT) + 1, _comment_message()))
+            problems.append(Problem(path, line_no, line.index(_COMMENT) + 1, _COMMENT_MESSAGE))
         if fence is None and markup and _HEADING.match(line):
             sections.append((line_no, line, []))
         elif sections:
@@ -141,13 +146,6 @@ def _sections(document: Document, path: str, problems: list[Problem]) -> list[tu
             )
             problems.append(Problem(path, line_no, 1, message))
     return sections
-
-
-def _comment_message() -> str:
-    return (
-        "an HTML comment is shown as text, not hidden; put the note under an update heading such as "
-        f"'{HEADING_EXAMPLE}{INTERNAL}', or remove the comment"
-    )
 
 
 def _stray_markers(
@@ -189,7 +187,7 @@ def suggested_heading(line: str, statuses: type[StrEnum], zone: tzinfo) -> str:
         (f"## {time} — {word}" for time, word in readings if _readable(time, word, statuses, zone)),
         HEADING_EXAMPLE,
     )
-    return heading + INTERNAL if MARKER.search(line) else heading
+    return heading + _INTERNAL if MARKER.search(line) else heading
 
 
 def _readable(time: str, word: str, statuses: type[StrEnum], zone: tzinfo) -> bool:
