@@ -18,7 +18,7 @@ from typing import TypeVar
 import yaml
 
 from statusgen.atomic import write_text_atomic
-from statusgen.clock import resolve_now
+from statusgen.clock import resolve_now, wall_clock
 from statusgen.errors import InputError, StatusgenError
 from statusgen.load import load_repository
 from statusgen.load.problems import did_you_mean
@@ -228,7 +228,7 @@ def new_incident(
     :returns: the path written, relative to ``root``'s parent as given.
     :raises StatusgenError: for an unknown id, an existing file, or a result that would not load.
     """
-    repo = load_repository(root)
+    repo = _load(root)
     when = resolve_now(at, repo.site.tz)
     affected = dict(_component(repo, spec) for spec in components)
     if not affected:
@@ -262,7 +262,7 @@ def new_maintenance(
     :returns: the path written.
     :raises StatusgenError: for an unknown id, a bad window, an existing file.
     """
-    repo = load_repository(root)
+    repo = _load(root)
     zone = repo.site.tz
     window = (_time(start, zone, "--start"), _time(end, zone, "--end"))
     if window[1] <= window[0]:
@@ -304,7 +304,7 @@ def add_update(
         which this update keeps.
     :returns: the path of the changed file.
     """
-    repo = load_repository(root)
+    repo = _load(root)
     incident = find_incident(repo, incident_id)
     chosen: UpdateStatus = (
         _choice(status, MaintenanceStatus, "--status")
@@ -324,7 +324,7 @@ def resolve(root: Path, incident_id: str, *, message: str | None = None, at: str
 
     :raises StatusgenError: for an unknown id or an incident that is already resolved.
     """
-    repo = load_repository(root)
+    repo = _load(root)
     incident = find_incident(repo, incident_id)
     status = MaintenanceStatus.COMPLETED if incident.is_maintenance else IncidentStatus.RESOLVED
     done = next((u for u in incident.updates if u.status is status), None)
@@ -397,7 +397,7 @@ def _write_checked(root: Path, path: Path, text: str, *, previous: str | None) -
     """Write ``text``; if the repository no longer loads, put back ``previous`` (or remove the file)."""
     write_text_atomic(path, text)
     try:
-        load_repository(root)
+        _load(root)
     except InputError as error:
         if previous is None:
             path.unlink()
@@ -406,6 +406,11 @@ def _write_checked(root: Path, path: Path, text: str, *, previous: str | None) -
         raise StatusgenError(
             f"nothing was written: the result would not load:\n{error.format_message()}"
         ) from None
+
+
+def _load(root: Path) -> Repository:
+    """The repository, refused (like ``validate`` refuses it) with anything dated after the real time."""
+    return load_repository(root, real_now=wall_clock())
 
 
 def _new_path(repo: Repository, title: str, day: datetime) -> str:

@@ -51,23 +51,27 @@ def validate(root: Path, strict: bool, output_format: str) -> None:
     """Check every file of the repository and report every problem at once.
 
     Each problem names the file, line and column to edit. Exit status 0 when clean, 1 otherwise.
-    Times written without a zone are read in site.yaml's timezone.
+    Times written without a zone are read in site.yaml's timezone. An update, started: time or
+    status-log entry dated after the current time (more than 5 minutes ahead) is an error.
 
     \b
     Examples:
       statusgen validate
       statusgen validate --strict --format github   # in CI, annotates the pull request
     """
+    from statusgen.clock import wall_clock
     from statusgen.validate import run_validate
 
-    run_validate(root, strict=strict, output_format=output_format)
+    clock = wall_clock()
+    run_validate(root, strict=strict, output_format=output_format, now=clock, real_now=clock)
 
 
 NOW_OPTION = click.option(
     "--now",
     metavar="TIME",
     help="Build as if it were TIME (e.g. '2026-11-23 18:00 UTC'; without a zone: UTC). "
-    "Default: SOURCE_DATE_EPOCH if set, else the clock. Same files and --now give the same bytes.",
+    "Default: SOURCE_DATE_EPOCH if set, else the clock. Same files and --now give the same bytes. "
+    "Whatever TIME is, an update or status-log entry dated after the real time is an error.",
 )
 
 
@@ -98,9 +102,9 @@ def build(root: Path, out: Path, audiences: tuple[str, ...], now: str | None) ->
       statusgen build --now "2026-11-23 18:00 UTC"   # reproducible output
     """
     from statusgen.build import build as build_sites
-    from statusgen.clock import resolve_now
+    from statusgen.clock import resolve_now, wall_clock
 
-    for site in build_sites(root, out, resolve_now(now), audiences):
+    for site in build_sites(root, out, resolve_now(now), audiences, real_now=wall_clock()):
         click.echo(f"{out / site.audience}/: {site.files} files, {site.bytes / 1024:.0f} KiB")
 
 
@@ -117,7 +121,11 @@ SUMMARY_OPTION = click.option(
 @ROOT_OPTION
 @click.argument("component")
 @click.argument("status")
-@click.option("--at", metavar="TIME", help="When it was seen (without a zone: site.yaml's). Default: now.")
+@click.option(
+    "--at",
+    metavar="TIME",
+    help="When it was seen (without a zone: site.yaml's), not after the current time. Default: now.",
+)
 @click.option("--source", metavar="NAME", help="Who saw it, e.g. probe, pingdom, deploy-script.")
 @click.option("--note", metavar="TEXT", help="Why, in a few words, e.g. 'HTTP 503'.")
 @SUMMARY_OPTION
@@ -142,9 +150,12 @@ def record(
       statusgen record payment-api-eu major_outage --source pingdom --note "HTTP 503"
       statusgen record payment-api-eu operational --at "2026-11-20 14:31 UTC"
     """
+    from statusgen.clock import wall_clock
     from statusgen.monitor import record_status
 
-    report = record_status(root, component, status, at=at, source=source, note=note, summary=summary)
+    report = record_status(
+        root, component, status, at=at, source=source, note=note, summary=summary, real_now=wall_clock()
+    )
     click.echo(report.text())
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from statusgen.clock import resolve_now
+from statusgen.clock import resolve_now, wall_clock
 from statusgen.errors import StatusgenError
 from statusgen.fetch import MIB, FetchError, fetch
 from statusgen.load import load_repository
@@ -58,7 +58,7 @@ def ingest_alertmanager(
 
     :raises StatusgenError: when the alerts cannot be read; then nothing is recorded.
     """
-    repository = load_repository(root)
+    repository = load_repository(root, real_now=wall_clock())
     mapped = [c for c in repository.catalogue.components if c.alerts is not None]
     if not mapped:
         raise StatusgenError(

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from statusgen.autoincident import update_auto_incident
-from statusgen.clock import resolve_now
+from statusgen.clock import after_real_time, resolve_now
 from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
 from statusgen.load.problems import did_you_mean
@@ -95,14 +95,17 @@ def record_status(
     source: str | None = None,
     note: str | None = None,
     summary: Path | None = None,
+    real_now: datetime,
 ) -> Report:
     """``statusgen record``: one observation from any script or person.
 
     :param at: when it was seen, read in the site's zone if written without one; default now.
+    :param real_now: the real time: an observation (and anything in the repository) dated after it
+        is refused.
     """
-    repository = load_repository(root)
+    repository = load_repository(root, real_now=real_now)
     component = find_component(repository, component_id)
-    observation = Observation(component.id, _status(status), _time(at, repository), source, note)
+    observation = Observation(component.id, _status(status), _time(at, repository, real_now), source, note)
     return apply_observations(repository, [observation], summary)
 
 
@@ -116,13 +119,17 @@ def _status(text: str) -> ComponentStatus:
         ) from None
 
 
-def _time(text: str | None, repository: Repository) -> datetime:
-    if text is None:
-        return resolve_now(None)
+def _time(text: str | None, repository: Repository, real_now: datetime) -> datetime:
     try:
-        return parse_time(text, repository.site.tz)
+        at = resolve_now(None) if text is None else parse_time(text, repository.site.tz)
     except TimeFormatError as error:
         raise StatusgenError(f"--at: {error}") from None
+    after = after_real_time(at, real_now)
+    if after is not None:
+        # Without --at the time is SOURCE_DATE_EPOCH's: the real time cannot be ahead of itself.
+        given = "--at" if text is not None else "SOURCE_DATE_EPOCH"
+        raise StatusgenError(f"{given}: the time is {after}; give the time the status was seen")
+    return at
 
 
 def _auto_incident(repository: Repository, component: Component) -> bool:

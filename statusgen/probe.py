@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from statusgen.clock import resolve_now
+from statusgen.clock import resolve_now, wall_clock
 from statusgen.errors import StatusgenError
 from statusgen.fetch import FetchError, fetch
 from statusgen.load import load_repository
@@ -40,7 +40,7 @@ def probe_components(root: Path, component_ids: Sequence[str] = (), summary: Pat
 
     :raises StatusgenError: for an unknown id, a component without ``probe``, or no probe at all.
     """
-    repository = load_repository(root)
+    repository = load_repository(root, real_now=wall_clock())
     probes = _probes(repository, component_ids)
     at = resolve_now(None)
     results = run_checks(list(probes.values()))

@@ -41,7 +41,7 @@ import click
 import watchfiles
 
 from statusgen.build import check_themes, choose_audiences
-from statusgen.clock import resolve_now
+from statusgen.clock import resolve_now, wall_clock
 from statusgen.errors import StatusgenError
 from statusgen.livesite import LiveSite
 from statusgen.load import load_repository
@@ -153,7 +153,7 @@ class Rebuilder:
         epoch = previous.epoch + 1
         try:
             now = self.clock()
-            repo = load_repository(self.root, now=now, cache=self._load_cache)
+            repo = load_repository(self.root, now=now, real_now=wall_clock(), cache=self._load_cache)
             chosen = choose_audiences(repo, self.audiences)
             wanted = _to_render(chosen, changed, previous)
             check_themes(repo, wanted)
