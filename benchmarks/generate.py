@@ -475,7 +475,10 @@ def maintenance_files(
 def maintenance_text(
     group_name: str, chosen: list[str], start: datetime, end: datetime, now: datetime, rng: random.Random
 ) -> str:
-    updates = [(start - timedelta(days=3), "Scheduled", f"We will upgrade {group_name} during this window.")]
+    # Announced three days ahead, but a day before the build at the latest: statusgen refuses an
+    # update dated after the real time, and the build time is in the past.
+    announced = min(start - timedelta(days=3), now - timedelta(days=1))
+    updates = [(announced, "Scheduled", f"We will upgrade {group_name} during this window.")]
     if end < now and rng.random() < 0.7:
         updates += [
             (start, "In progress", "The maintenance has started."),

@@ -94,16 +94,18 @@ def edit_seconds(root: Path, now: datetime, edits: int) -> EditTimes | None:
 
     This drives serve's own code in one warm process, as the dev server does: a first rebuild warms
     imports, templates and caches, then each edit adds a sentence to one incident; the rebuild it
-    triggers (``statusgen.serve.server.Rebuilder``: reload what changed, new lazy sites) plus the rendering
-    of the edited incident's page is timed, first for the audience that sees everything (one open
+    triggers (``statusgen.serve.rebuild.Rebuilder``: reload what changed, new lazy sites) plus the
+    rendering of the edited incident's page is timed, first for the audience that sees everything (one open
     tab), then for every audience (a tab on each site; the index where the incident is not shown).
     """
     if edits < 1:
         return None
-    from statusgen.serve.server import LiveState, Rebuilder
+    from statusgen.clock import Clock
+    from statusgen.serve.rebuild import Rebuilder
+    from statusgen.serve.state import LiveState
 
     state = LiveState()
-    rebuilder = Rebuilder(root, state, clock=lambda: now, log=lambda message: None)
+    rebuilder = Rebuilder(root, state, clock=lambda: Clock(now, now), log=lambda message: None)
     target = sorted((root / "incidents").rglob("*.md"))[-5]  # recent, so most audiences show it
     changed = {target.relative_to(root).as_posix()}
     page = f"incidents/{target.stem}/index.html"

@@ -34,12 +34,16 @@ class SiteReport:
     bytes: int
 
 
-def build(root: Path, out: Path, now: datetime, audiences: Sequence[str] = ()) -> list[SiteReport]:
+def build(
+    root: Path, out: Path, now: datetime, audiences: Sequence[str] = (), *, real_now: datetime | None = None
+) -> list[SiteReport]:
     """Write ``out/<audience>/`` for ``audiences`` (all when empty), swapping the whole of ``out`` at once.
 
     Everything else ``out`` holds (other audiences' sites, files put there by hand) is kept as it is.
+
+    :param real_now: the real time, after which nothing may be dated (see ``load_repository``).
     """
-    repo = load_repository(root, now=now)
+    repo = load_repository(root, now=now, real_now=real_now)
     chosen = choose_audiences(repo, audiences)
     check_themes(theme_dirs(repo.root), (repo.audiences[a].theme for a in chosen))
     wants_authors = any(repo.audiences[a].internal_notes for a in chosen)

@@ -36,6 +36,15 @@ def cli() -> None:
     """
 
 
+NOW_OPTION = click.option(
+    "--now",
+    metavar="TIME",
+    help="Build as if it were TIME (e.g. '2026-11-23 18:00 UTC'; without a zone: UTC). "
+    "Default: SOURCE_DATE_EPOCH if set, else the clock. Same files and --now give the same bytes. "
+    "Whatever TIME is, an update or status-log entry dated after the real time is an error.",
+)
+
+
 @cli.command()
 @ROOT_OPTION
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
@@ -47,28 +56,25 @@ def cli() -> None:
     show_default=True,
     help="github: print GitHub Actions annotations that mark the lines in a pull request.",
 )
-def validate(root: Path, strict: bool, output_format: str) -> None:
+@NOW_OPTION
+def validate(root: Path, strict: bool, output_format: str, now: str | None) -> None:
     """Check every file of the repository and report every problem at once.
 
     Each problem names the file, line and column to edit. Exit status 0 when clean, 1 otherwise.
-    Times written without a zone are read in site.yaml's timezone.
+    Times written without a zone are read in site.yaml's timezone. An update, started: time or
+    status-log entry dated after the current time (more than 5 minutes ahead) is an error.
 
     \b
     Examples:
       statusgen validate
       statusgen validate --strict --format github   # in CI, annotates the pull request
+      statusgen validate --now "2026-11-23 18:00 UTC"   # warnings (overdue updates) as of then
     """
+    from statusgen.clock import read_clock
     from statusgen.validate import run_validate
 
-    run_validate(root, strict=strict, output_format=output_format)
-
-
-NOW_OPTION = click.option(
-    "--now",
-    metavar="TIME",
-    help="Build as if it were TIME (e.g. '2026-11-23 18:00 UTC'; without a zone: UTC). "
-    "Default: SOURCE_DATE_EPOCH if set, else the clock. Same files and --now give the same bytes.",
-)
+    clock = read_clock(now)
+    run_validate(root, strict=strict, output_format=output_format, now=clock.now, real_now=clock.real)
 
 
 @cli.command()
@@ -98,9 +104,10 @@ def build(root: Path, out: Path, audiences: tuple[str, ...], now: str | None) ->
       statusgen build --now "2026-11-23 18:00 UTC"   # reproducible output
     """
     from statusgen.build import build as build_sites
-    from statusgen.clock import resolve_now
+    from statusgen.clock import read_clock
 
-    for site in build_sites(root, out, resolve_now(now), audiences):
+    clock = read_clock(now)
+    for site in build_sites(root, out, clock.now, audiences, real_now=clock.real):
         click.echo(f"{out / site.audience}/: {site.files} files, {site.bytes / 1024:.0f} KiB")
 
 
@@ -117,7 +124,11 @@ SUMMARY_OPTION = click.option(
 @ROOT_OPTION
 @click.argument("component")
 @click.argument("status")
-@click.option("--at", metavar="TIME", help="When it was seen (without a zone: site.yaml's). Default: now.")
+@click.option(
+    "--at",
+    metavar="TIME",
+    help="When it was seen (without a zone: site.yaml's), not after the current time. Default: now.",
+)
 @click.option("--source", metavar="NAME", help="Who saw it, e.g. probe, pingdom, deploy-script.")
 @click.option("--note", metavar="TEXT", help="Why, in a few words, e.g. 'HTTP 503'.")
 @SUMMARY_OPTION
@@ -142,9 +153,12 @@ def record(
       statusgen record payment-api-eu major_outage --source pingdom --note "HTTP 503"
       statusgen record payment-api-eu operational --at "2026-11-20 14:31 UTC"
     """
+    from statusgen.clock import read_clock
     from statusgen.monitor.apply import record_status
 
-    report = record_status(root, component, status, at=at, source=source, note=note, summary=summary)
+    report = record_status(
+        root, component, status, at=at, source=source, note=note, summary=summary, clock=read_clock()
+    )
     click.echo(report.text())
 
 
@@ -187,9 +201,13 @@ def alertmanager(
       statusgen ingest alertmanager --url http://alertmanager:9093 --summary msg.txt
       statusgen ingest alertmanager --file alerts.json
     """
+    from statusgen.clock import read_clock
     from statusgen.monitor.alertmanager import ingest_alertmanager
 
-    click.echo(ingest_alertmanager(root, url=url, file=file, summary=summary, timeout_s=timeout).text())
+    report = ingest_alertmanager(
+        root, url=url, file=file, summary=summary, timeout_s=timeout, clock=read_clock()
+    )
+    click.echo(report.text())
 
 
 @cli.command()
@@ -210,9 +228,10 @@ def probe(root: Path, components: tuple[str, ...], summary: Path | None) -> None
       statusgen probe --summary msg.txt
       statusgen probe --component payment-api-eu --component checkout
     """
+    from statusgen.clock import read_clock
     from statusgen.monitor.probe import probe_components
 
-    click.echo(probe_components(root, components, summary).text())
+    click.echo(probe_components(root, components, summary, clock=read_clock()).text())
 
 
 def _interactive() -> bool:
@@ -292,6 +311,7 @@ def new_incident(
           --message "Pages load slowly; we are investigating." --internal-note "db-eu-2 CPU at 100 %"
     """
     from statusgen.author.incidents import new_incident as write
+    from statusgen.clock import read_clock
 
     path = write(
         root,
@@ -302,6 +322,7 @@ def new_incident(
         audiences=audiences,
         internal_note=internal_note,
         at=at,
+        clock=read_clock(),
     )
     click.echo(path)
 
@@ -349,8 +370,12 @@ def new_maintenance(
           --start "2026-12-01 02:00" --end "2026-12-01 04:00"
     """
     from statusgen.author.incidents import new_maintenance as write
+    from statusgen.clock import read_clock
 
-    click.echo(write(root, title, components, start, end, message=message, audiences=audiences, at=at))
+    clock = read_clock()
+    click.echo(
+        write(root, title, components, start, end, message=message, audiences=audiences, at=at, clock=clock)
+    )
 
 
 @cli.command()
@@ -397,8 +422,12 @@ def update(
       statusgen update 2026-11-20-elevated-payment-failures --status monitoring --message "Fixed." --internal
     """
     from statusgen.author.incidents import add_update
+    from statusgen.clock import read_clock
 
-    path = add_update(root, incident_id, status, message, internal=internal, next_update=next_update, at=at)
+    clock = read_clock()
+    path = add_update(
+        root, incident_id, status, message, internal=internal, next_update=next_update, at=at, clock=clock
+    )
     click.echo(path)
 
 
@@ -416,8 +445,9 @@ def resolve(root: Path, incident_id: str, message: str | None, at: str | None) -
       statusgen resolve 2026-11-20-elevated-payment-failures --message "Payments are processing normally."
     """
     from statusgen.author.incidents import resolve as write
+    from statusgen.clock import read_clock
 
-    click.echo(write(root, incident_id, message=message, at=at))
+    click.echo(write(root, incident_id, message=message, at=at, clock=read_clock()))
 
 
 @cli.command()
@@ -451,9 +481,11 @@ def serve(root: Path, host: str, port: int, audiences: tuple[str, ...], now: str
       statusgen serve --audience public --port 8001
       statusgen serve --host 0.0.0.0
     """
+    from statusgen.clock import read_clock
     from statusgen.serve.server import serve as run
 
-    run(root, host=host, port=port, audiences=audiences, now=now)
+    # Read at every rebuild: a fixed time with --now or SOURCE_DATE_EPOCH, the real time otherwise.
+    run(root, host=host, port=port, audiences=audiences, clock=lambda: read_clock(now))
 
 
 @cli.command()
@@ -469,8 +501,9 @@ def init(directory: Path) -> None:
       statusgen init my-status && cd my-status && statusgen serve
     """
     from statusgen.author.scaffold import NEXT_STEPS, init_repository
+    from statusgen.clock import read_clock
 
-    files = init_repository(directory)
+    files = init_repository(directory, read_clock().now)
     click.echo(f"Created {directory}/ with {len(files)} files.")
     click.echo(NEXT_STEPS.format(directory=directory))
 

@@ -1,16 +1,48 @@
-"""Resolving "now" once, at the CLI edge, from --now, SOURCE_DATE_EPOCH or the system clock."""
+"""The two clocks: the real time, and the build's "now" (--now, SOURCE_DATE_EPOCH or the real time)."""
 
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, tzinfo
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from statusgen.errors import StatusgenError
 from statusgen.timeparse import TimeFormatError, parse_time
 
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far after the real time an update or observation may be dated. Headings are written to the
+minute, often rounded up, and monitors, laptops and CI runners each keep their own (NTP) time, a few
+seconds to a minute apart; a wrong day, month, year or zone is off by an hour or more. Five minutes
+takes the first in and keeps every one of the second out."""
 
-def resolve_now(text: str | None, zone: tzinfo = UTC) -> datetime:
-    """The build's clock: ``text`` if given, else ``SOURCE_DATE_EPOCH``, else the system time."""
+
+@dataclass(frozen=True)
+class Clock:
+    """The two times a command runs with, read once at the command line and passed down."""
+
+    now: datetime
+    """The time the command acts at: ``--now``, else ``SOURCE_DATE_EPOCH``, else the real time."""
+    real: datetime
+    """The real time: nothing in the repository may be dated after it (beyond :data:`CLOCK_SKEW`)."""
+
+
+def read_clock(now: str | None = None) -> Clock:
+    """Both clocks; ``now`` is the ``--now`` text, if given."""
+    real = wall_clock()
+    return Clock(resolve_now(now, real=real), real)
+
+
+def wall_clock() -> datetime:
+    """The real time, to the second: the one place statusgen reads the system clock.
+
+    Neither ``--now`` nor ``SOURCE_DATE_EPOCH`` moves it: it says what cannot have happened yet.
+    """
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def resolve_now(text: str | None, zone: tzinfo = UTC, *, real: datetime | None = None) -> datetime:
+    """The build's clock: ``text`` if given, else ``SOURCE_DATE_EPOCH``, else the real time
+    (``real``, when already read)."""
     if text:
         try:
             return parse_time(text, zone).astimezone(UTC)
@@ -24,4 +56,16 @@ def resolve_now(text: str | None, zone: tzinfo = UTC) -> datetime:
             raise StatusgenError(
                 f"SOURCE_DATE_EPOCH must be whole seconds since 1970, found {epoch!r}"
             ) from None
-    return datetime.now(UTC).replace(microsecond=0)
+    return real or wall_clock()
+
+
+def after_real_time(moment: datetime, real_now: datetime) -> str | None:
+    """``2031-01-01 00:00 UTC, after the current time (2026-12-01 10:00 UTC)`` when ``moment`` is later
+    than ``real_now`` by more than :data:`CLOCK_SKEW`; ``None`` when it may have happened."""
+    if moment <= real_now + CLOCK_SKEW:
+        return None
+    return f"{_minute(moment)}, after the current time ({_minute(real_now)})"
+
+
+def _minute(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M UTC}"

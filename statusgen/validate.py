@@ -13,8 +13,18 @@ from statusgen.render.theme import check_themes
 from statusgen.themedirs import theme_dirs
 
 
-def run_validate(root: Path, *, strict: bool, output_format: str, now: datetime | None = None) -> None:
+def run_validate(
+    root: Path,
+    *,
+    strict: bool,
+    output_format: str,
+    now: datetime | None = None,
+    real_now: datetime | None = None,
+) -> None:
     """Print the repository's problems; raise when there are errors (or warnings with ``strict``).
+
+    :param now: the clock overdue and silent incidents are judged at (see ``load_repository``).
+    :param real_now: the real time, after which nothing may be dated.
 
     :param output_format: ``text`` (``path:line:col: error: message``) or ``github`` (workflow
         commands that annotate the lines of a pull request, followed by the text report).
@@ -22,7 +32,7 @@ def run_validate(root: Path, *, strict: bool, output_format: str, now: datetime 
     :raises StatusgenError: when ``strict`` and there are warnings.
     """
     try:
-        repository = load_repository(root, now=now)
+        repository = load_repository(root, now=now, real_now=real_now)
         check_themes(theme_dirs(root), (a.theme for a in repository.audiences.values()))
     except InputError as error:
         _annotate(error.problems, output_format)

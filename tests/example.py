@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from statusgen.build import build
+from statusgen.clock import Clock
 
 EXAMPLE_ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
@@ -30,3 +31,8 @@ def files_of(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
     }
+
+
+CLOCK = Clock(NOW, NOW + timedelta(days=30))
+"""The commands' clock in tests: acting at :data:`NOW`, with a real time late enough for every
+update the tests write (the refusal of later ones is tested with the real clock, through the CLI)."""

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from example import CLOCK
 
 from statusgen.author.incidents import (
     add_update,
-    find_incident,
     new_incident,
     new_maintenance,
     resolve,
@@ -25,6 +25,7 @@ from statusgen.author.markdown import yaml_flow
 from statusgen.cli import cli
 from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
+from statusgen.load.lookup import find_incident
 from statusgen.model import ComponentStatus, Impact, IncidentFront, IncidentStatus, MaintenanceStatus
 
 AT = "2026-11-23 18:00 UTC"
@@ -68,6 +69,7 @@ def test_new_incident_writes_the_file_the_design_describes(repo: Path) -> None:
         audiences=["public"],
         internal_note="pgbouncer pool exhausted",
         at="2026-11-23 00:30",  # Europe/Berlin: still the 23rd, 23:30 UTC the day before
+        clock=CLOCK,
     )
     assert path == repo / "incidents/2026/2026-11-23-checkout-errors-eu.md"
     assert path.read_text() == (
@@ -97,11 +99,11 @@ def test_new_incident_writes_the_file_the_design_describes(repo: Path) -> None:
 
 
 def test_new_incident_refuses_to_overwrite(repo: Path) -> None:
-    new_incident(repo, "Checkout errors", ["checkout"], "minor", at=AT)
+    new_incident(repo, "Checkout errors", ["checkout"], "minor", at=AT, clock=CLOCK)
     path = repo / "incidents/2026/2026-11-23-checkout-errors.md"
     before = path.read_bytes()
     with pytest.raises(StatusgenError, match="already has the id 2026-11-23-checkout-errors"):
-        new_incident(repo, "Checkout errors", ["checkout"], "major", at=AT)
+        new_incident(repo, "Checkout errors", ["checkout"], "major", at=AT, clock=CLOCK)
     assert path.read_bytes() == before
 
 
@@ -124,14 +126,20 @@ def test_new_incident_names_the_mistake(
     repo: Path, components: list[str], impact: str, audiences: list[str], message: str
 ) -> None:
     with pytest.raises(StatusgenError) as caught:
-        new_incident(repo, "Checkout errors", components, impact, audiences=audiences, at=AT)
+        new_incident(repo, "Checkout errors", components, impact, audiences=audiences, at=AT, clock=CLOCK)
     assert message in caught.value.format_message()
     assert not list(repo.glob("incidents/**/*checkout-errors*"))
 
 
 def test_new_maintenance_loads_as_maintenance(repo: Path) -> None:
     path = new_maintenance(
-        repo, "Network upgrade", ["db-eu", "checkout"], "2026-12-05 02:00", "2026-12-05 04:00", at=AT
+        repo,
+        "Network upgrade",
+        ["db-eu", "checkout"],
+        "2026-12-05 02:00",
+        "2026-12-05 04:00",
+        at=AT,
+        clock=CLOCK,
     )
     assert path == repo / "incidents/2026/2026-12-05-network-upgrade.md"
     incident = find_incident(load_repository(repo), path.stem)
@@ -143,7 +151,9 @@ def test_new_maintenance_loads_as_maintenance(repo: Path) -> None:
 
 def test_new_maintenance_refuses_a_backwards_window(repo: Path) -> None:
     with pytest.raises(StatusgenError, match="is not after --start"):
-        new_maintenance(repo, "Upgrade", ["db-eu"], "2026-12-05 04:00", "2026-12-05 02:00", at=AT)
+        new_maintenance(
+            repo, "Upgrade", ["db-eu"], "2026-12-05 04:00", "2026-12-05 02:00", at=AT, clock=CLOCK
+        )
 
 
 def _after_front_matter(text: bytes, newline: bytes = b"\n") -> int:
@@ -155,7 +165,7 @@ def _after_front_matter(text: bytes, newline: bytes = b"\n") -> int:
 def test_update_inserts_one_block_and_keeps_every_other_byte(repo: Path) -> None:
     path = repo / PAYMENTS
     old = path.read_bytes()
-    add_update(repo, "2026-11-20-payments", "identified", "Pool resized.\n\nWatching it.", at=AT)
+    add_update(repo, "2026-11-20-payments", "identified", "Pool resized.\n\nWatching it.", at=AT, clock=CLOCK)
     block = b"\n## 2026-11-23 18:00 UTC \xe2\x80\x94 Identified\nPool resized.\n\nWatching it.\n"
     at = _after_front_matter(old)
     assert path.read_bytes() == old[:at] + block + old[at:]
@@ -166,13 +176,23 @@ def test_update_inserts_one_block_and_keeps_every_other_byte(repo: Path) -> None
 def test_update_sets_then_clears_next_update(repo: Path) -> None:
     path = repo / PAYMENTS
     original = path.read_bytes()
-    add_update(repo, "2026-11-20-payments", "monitoring", "Fixed.", next_update="2026-11-23 19:30", at=AT)
+    add_update(
+        repo,
+        "2026-11-20-payments",
+        "monitoring",
+        "Fixed.",
+        next_update="2026-11-23 19:30",
+        at=AT,
+        clock=CLOCK,
+    )
     promised = path.read_text()
     assert "next_update: 2026-11-23 18:30 UTC\n---\n" in promised  # Europe/Berlin → UTC
     front = find_incident(load_repository(repo), "2026-11-20-payments").front
     assert isinstance(front, IncidentFront)
     assert front.next_update == datetime(2026, 11, 23, 18, 30, tzinfo=UTC)
-    add_update(repo, "2026-11-20-payments", "monitoring", "Still fine.", at="2026-11-23 18:10 UTC")
+    add_update(
+        repo, "2026-11-20-payments", "monitoring", "Still fine.", at="2026-11-23 18:10 UTC", clock=CLOCK
+    )
     cleared = path.read_bytes()
     assert b"next_update" not in cleared
     # Apart from the two inserted updates, the file is the original.
@@ -187,7 +207,13 @@ def test_update_keeps_windows_line_endings(repo: Path) -> None:
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
     old = path.read_bytes()
     add_update(
-        repo, "2026-11-20-payments", "identified", "Found it.", next_update="2026-11-23 20:00 UTC", at=AT
+        repo,
+        "2026-11-20-payments",
+        "identified",
+        "Found it.",
+        next_update="2026-11-23 20:00 UTC",
+        at=AT,
+        clock=CLOCK,
     )
     promised = old.replace(b"\r\n---\r\n", b"\r\nnext_update: 2026-11-23 20:00 UTC\r\n---\r\n", 1)
     block = b"\r\n## 2026-11-23 18:00 UTC \xe2\x80\x94 Identified\r\nFound it.\r\n"
@@ -196,11 +222,11 @@ def test_update_keeps_windows_line_endings(repo: Path) -> None:
 
 
 def test_update_in_a_taken_minute_writes_seconds(repo: Path) -> None:
-    add_update(repo, "2026-11-20-payments", "identified", "One.", at="2026-11-23 18:00:00 UTC")
-    add_update(repo, "2026-11-20-payments", "monitoring", "Two.", at="2026-11-23 18:00:42 UTC")
+    add_update(repo, "2026-11-20-payments", "identified", "One.", at="2026-11-23 18:00:00 UTC", clock=CLOCK)
+    add_update(repo, "2026-11-20-payments", "monitoring", "Two.", at="2026-11-23 18:00:42 UTC", clock=CLOCK)
     assert "## 2026-11-23 18:00:42 UTC — Monitoring\n" in (repo / PAYMENTS).read_text()
     # The same second again: the next free one, so both updates stay, in the order they were made.
-    add_update(repo, "2026-11-20-payments", "monitoring", "Three.", at="2026-11-23 18:00:42 UTC")
+    add_update(repo, "2026-11-20-payments", "monitoring", "Three.", at="2026-11-23 18:00:42 UTC", clock=CLOCK)
     assert "## 2026-11-23 18:00:43 UTC — Monitoring\nThree.\n" in (repo / PAYMENTS).read_text()
 
 
@@ -219,35 +245,51 @@ def test_update_refuses_without_touching_the_file(
 ) -> None:
     before = (repo / PAYMENTS).read_bytes()
     with pytest.raises(StatusgenError) as caught:
-        add_update(repo, incident_id, status, message, at=AT)
+        add_update(repo, incident_id, status, message, at=AT, clock=CLOCK)
     assert error in caught.value.format_message()
     assert (repo / PAYMENTS).read_bytes() == before
 
 
 def test_update_of_maintenance_uses_maintenance_words(repo: Path) -> None:
-    add_update(repo, "2026-12-01-db-upgrade", "in progress", "Started.", at="2026-12-01 02:05")
+    add_update(repo, "2026-12-01-db-upgrade", "in progress", "Started.", at="2026-12-01 02:05", clock=CLOCK)
     incident = find_incident(load_repository(repo), "2026-12-01-db-upgrade")
     assert incident.updates[-1].status is MaintenanceStatus.IN_PROGRESS
     with pytest.raises(StatusgenError, match="maintenance has no next_update"):
-        add_update(repo, "2026-12-01-db-upgrade", "verifying", "x", next_update="2026-12-01 03:00", at=AT)
+        add_update(
+            repo,
+            "2026-12-01-db-upgrade",
+            "verifying",
+            "x",
+            next_update="2026-12-01 03:00",
+            at=AT,
+            clock=CLOCK,
+        )
 
 
 def test_resolve_adds_resolved_and_drops_the_promise(repo: Path) -> None:
-    new_incident(repo, "Checkout errors", ["checkout"], "minor", at="2026-11-23 17:00 UTC")
+    new_incident(repo, "Checkout errors", ["checkout"], "minor", at="2026-11-23 17:00 UTC", clock=CLOCK)
     add_update(
-        repo, "2026-11-23-checkout-errors", "identified", "Found.", next_update="2026-11-23 19:00 UTC", at=AT
+        repo,
+        "2026-11-23-checkout-errors",
+        "identified",
+        "Found.",
+        next_update="2026-11-23 19:00 UTC",
+        at=AT,
+        clock=CLOCK,
     )
-    path = resolve(repo, "incidents/2026/2026-11-23-checkout-errors.md", at="2026-11-23 18:20 UTC")
+    path = resolve(
+        repo, "incidents/2026/2026-11-23-checkout-errors.md", at="2026-11-23 18:20 UTC", clock=CLOCK
+    )
     assert "next_update" not in path.read_text()
     incident = find_incident(load_repository(repo), "2026-11-23-checkout-errors")
     assert incident.resolved_at == datetime(2026, 11, 23, 18, 20, tzinfo=UTC)
     assert incident.updates[-1].body == "This incident has been resolved."
     with pytest.raises(StatusgenError, match="is already resolved"):
-        resolve(repo, "2026-11-23-checkout-errors", at="2026-11-23 18:30 UTC")
+        resolve(repo, "2026-11-23-checkout-errors", at="2026-11-23 18:30 UTC", clock=CLOCK)
 
 
 def test_resolve_completes_maintenance(repo: Path) -> None:
-    resolve(repo, "2026-12-01-db-upgrade", message="Done early.", at="2026-12-01 03:00")
+    resolve(repo, "2026-12-01-db-upgrade", message="Done early.", at="2026-12-01 03:00", clock=CLOCK)
     incident = find_incident(load_repository(repo), "2026-12-01-db-upgrade")
     assert incident.resolved_at == datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 

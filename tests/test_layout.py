@@ -93,7 +93,7 @@ def clock_reads(path: Path) -> Iterator[tuple[int, str]]:
             name = f"{node.value.id}.{node.attr}"
             if name in CLOCK_READERS:
                 yield node.lineno, name
-        elif isinstance(node, ast.Name) and node.id in {"resolve_now", "wall_clock"}:
+        elif isinstance(node, ast.Name) and node.id in {"resolve_now", "wall_clock", "read_clock"}:
             yield node.lineno, node.id
 
 

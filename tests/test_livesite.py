@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from example import AUDIENCES, EXAMPLE_ROOT, NOW
+from example import AUDIENCES, CLOCK, EXAMPLE_ROOT, NOW
 from test_serve import INCIDENT_PAGE, get
 
 from statusgen.load import load_repository
@@ -38,7 +38,7 @@ def _template(repo: Path, name: str, text: str) -> Path:
 
 def test_a_template_syntax_error_keeps_the_last_good_site(fixture_repo: Callable[[str], Path]) -> None:
     repo = fixture_repo("minimal")
-    with DevServer(repo, port=0, clock=lambda: NOW, log=lambda _: None, debounce_ms=50) as server:
+    with DevServer(repo, port=0, clock=lambda: CLOCK, log=lambda _: None, debounce_ms=50) as server:
         assert get(server, INCIDENT_PAGE)[0] == 200
         _template(repo, "404.html", "{% block main %}{% if %}{% endblock %}")
         server.rebuilder.rebuild({"themes/default/templates/404.html"})
@@ -53,7 +53,7 @@ def test_a_template_syntax_error_keeps_the_last_good_site(fixture_repo: Callable
 def test_a_page_that_fails_to_render_answers_500_with_the_reason(fixture_repo: Callable[[str], Path]) -> None:
     repo = fixture_repo("minimal")
     _template(repo, "incident.html", "{{ incident.no_such_field }}")
-    with DevServer(repo, port=0, clock=lambda: NOW, log=lambda _: None, debounce_ms=50) as server:
+    with DevServer(repo, port=0, clock=lambda: CLOCK, log=lambda _: None, debounce_ms=50) as server:
         status, body, _ = get(server, INCIDENT_PAGE)
         assert status == 500
         assert b"no_such_field" in body

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from statusgen.errors import Problem
-from statusgen.load.frontmatter import Document, parse_updates, split_front_matter
+from statusgen.load.frontmatter import Document, parse_updates, split_front_matter, suggested_heading
 from statusgen.model import IncidentStatus, MaintenanceStatus
 
 PATH = "incidents/x.md"
@@ -77,3 +79,71 @@ def test_update_times_are_aware() -> None:
     body = document("---\n---\n## 2026-11-20 14:10 — Investigating\n")
     updates, _ = parse_updates(body, PATH, IncidentStatus, UTC)
     assert updates[0].at == datetime(2026, 11, 20, 14, 10, tzinfo=UTC)
+
+
+def test_a_heading_without_a_space_is_a_malformed_heading_not_text() -> None:
+    body = document(
+        "---\n---\n## 2026-11-20 14:10 UTC — Investigating\n##2026-11-20 14:20 UTC — Identified\n"
+    )
+    updates, problems = parse_updates(body, PATH, IncidentStatus, UTC)
+    assert updates[0].body == ""
+    assert [(p.line, p.message) for p in problems] == [
+        (
+            4,
+            "expected an update heading such as '## 2026-11-20 14:20 UTC — Identified', "
+            "found '##2026-11-20 14:20 UTC — Identified'",
+        )
+    ]
+
+
+def test_a_marker_is_refused_beside_a_well_formed_internal_heading() -> None:
+    body = document(
+        "---\n---\n## 2026-11-20 14:10 UTC — Investigating [internal]\nsecret\n"
+        "## 2026-11-20 14:20 UTC — Identified\n#### 2026-11-20 14:25 UTC - In progress [Internal]\n"
+    )
+    updates, problems = parse_updates(body, PATH, IncidentStatus, UTC)
+    assert [u.internal for u in updates] == [True, False]
+    assert [(p.line, p.col) for p in problems] == [(6, 41)]
+    assert "write '## 2026-11-20 14:10 UTC — Investigating [internal]'" in problems[0].message
+
+
+EXAMPLE = "## 2026-11-20 14:10 UTC — Investigating"
+SUGGESTIONS = [
+    ("> - ### 2026-11-20 14:25 – monitoring [ INTERNAL ] ###", "## 2026-11-20 14:25 — monitoring [internal]"),
+    ("2026-12-01 02:00 In progress", "## 2026-12-01 02:00 — In progress"),
+    ("<!-- ## 2026-11-20 14:25 — Resolved [internal] -->", "## 2026-11-20 14:25 — Resolved [internal]"),
+    ("## 2026-11-20 14:25 UTC — Fixed [internal]", f"{EXAMPLE} [internal]"),
+    ("## 2026-11-20 14:25 UTC — Scheduled", EXAMPLE),
+    ("## 2026-13-20 14:25 UTC — Resolved", EXAMPLE),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("line", "heading"), SUGGESTIONS)
+def test_the_suggested_heading_keeps_a_readable_time_and_status(line: str, heading: str) -> None:
+    statuses = MaintenanceStatus if "progress" in line else IncidentStatus
+    assert suggested_heading(line, statuses, UTC) == heading
+
+
+def test_html_comments_are_refused_outside_code_blocks_only() -> None:
+    body = document(
+        "---\n---\n## 2026-11-20 14:10 UTC — Investigating\n```\n<!-- shown as code -->\n```\n"
+        "Text <!-- hidden? -->\n"
+    )
+    _, problems = parse_updates(body, PATH, IncidentStatus, UTC)
+    assert [(p.line, p.col, p.message.split(";")[0]) for p in problems] == [
+        (7, 6, "an HTML comment is shown as text, not hidden")
+    ]
+
+
+def test_an_internal_update_may_not_end_a_maintenance() -> None:
+    body = document(
+        "---\ntype: maintenance\n---\n## 2026-12-01 03:00 UTC — Completed [internal]\nEarly.\n"
+        "## 2026-12-01 02:00 UTC — In progress [internal]\nStarted.\n"
+    )
+    updates, problems = parse_updates(body, PATH, MaintenanceStatus, UTC)
+    assert [u.status for u in updates] == [MaintenanceStatus.IN_PROGRESS]
+    assert [str(p) for p in problems] == [
+        f"{PATH}:4:37: error: an [internal] update cannot be Completed: that ends the maintenance on "
+        "every audience's page; remove [internal], or post the internal note as its own update "
+        "with another status"
+    ]

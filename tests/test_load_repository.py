@@ -80,7 +80,8 @@ EXPECTED = {
         "by incidents/2025/2026-11-20-payments.md; rename one of the files",
     ],
     "malformed-heading": [
-        f"{PAYMENTS}:10:1: error: expected an update heading such as {HEADING}, "
+        f"{PAYMENTS}:10:1: error: expected an update heading such as "
+        "'## 2026-11-20 14:12 UTC — Investigating [internal]', "
         "found '## 2026-11-20 14:12 UTC Investigating [internal]'",
     ],
     "unknown-status-word": [

@@ -15,8 +15,9 @@ from click.testing import CliRunner
 from monitoring import NOW, run
 
 from statusgen.cli import cli
-from statusgen.errors import InputError
+from statusgen.errors import InputError, Problem
 from statusgen.load import load_repository
+from statusgen.load.statuslog import parse_status_log
 from statusgen.model import ComponentStatus
 from statusgen.monitor.statuslog import Observation, append_observation, format_entry
 
@@ -177,6 +178,22 @@ def test_comments_and_hand_written_lines_in_line_form_are_kept(repo: Path) -> No
     )
 
 
+def test_an_entry_inserted_between_two_goes_right_after_the_one_in_force(repo: Path) -> None:
+    path = repo / "status-log" / "db-eu.yaml"
+    path.write_text(
+        "- {at: 2026-11-20T15:00:00Z, status: major_outage}\n# the second outage\n"
+        "- {at: 2026-11-22T15:00:00Z, status: major_outage}\n"
+    )
+    at = datetime(2026, 11, 21, tzinfo=UTC)
+    transition = append_observation(repo, Observation("db-eu", ComponentStatus.OPERATIONAL, at), BERLIN)
+    assert transition is not None
+    assert (transition.previous, transition.latest) == (ComponentStatus.MAJOR_OUTAGE, False)
+    assert path.read_text().splitlines()[1:3] == [
+        "- {at: 2026-11-21T00:00:00Z, status: operational}",
+        "# the second outage",
+    ]
+
+
 def test_an_unreadable_entry_is_reported_at_its_line_and_nothing_is_written(repo: Path) -> None:
     path = repo / "status-log" / "db-eu.yaml"
     path.write_text(
@@ -188,6 +205,54 @@ def test_an_unreadable_entry_is_reported_at_its_line_and_nothing_is_written(repo
     assert str(error.value.problems[0]).startswith("status-log/db-eu.yaml:2:")
     assert "found 'dowm'" in str(error.value)
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        (
+            "- {at: 2026-09-32T16:35:00Z, status: major_outage}  # by hand",
+            "3:8: error: '2026-09-32T16:35:00Z' is not a valid time (day is out of range for month); "
+            "write e.g. '2026-11-20 14:10 UTC'",
+        ),
+        (
+            "- {at: 2026-11-21T15:00:00Z, status: major_outage, source: probe, x: 1}",
+            "3:67: error: unknown key 'x'",
+        ),
+        (
+            "- {at: 2026-11-21T15:00:00Z, status: major_outage",
+            "4:1: error: invalid YAML: expected ',' or '}', but got '<stream end>' "
+            "(while parsing a flow mapping started on line 3)",
+        ),
+    ],
+)
+def test_record_reads_the_log_with_the_loaders_reader_and_locates_its_problems(
+    repo: Path, entry: str, problem: str
+) -> None:
+    path = repo / "status-log" / "db-eu.yaml"
+    path.write_text(f"# outages\n- {{at: 2026-11-20T15:00:00Z, status: major_outage}}\n{entry}\n")
+    before = path.read_bytes()
+    problems: list[Problem] = []
+    parse_status_log(before.decode(), "status-log/db-eu.yaml", problems, context={"timezone": BERLIN})
+    assert [str(p) for p in problems] == [f"status-log/db-eu.yaml:{problem}"]
+    with pytest.raises(InputError) as error:
+        append_observation(repo, Observation("db-eu", ComponentStatus.OPERATIONAL, NOW), BERLIN)
+    assert error.value.problems == problems
+    assert path.read_bytes() == before
+
+
+def test_an_entry_out_of_order_is_refused_as_the_loader_refuses_it(repo: Path) -> None:
+    path = repo / "status-log" / "db-eu.yaml"
+    path.write_text(
+        "- {at: 2026-11-21T15:00:00Z, status: major_outage}\n"
+        "- {at: 2026-11-20T15:00:00Z, status: operational}\n"
+    )
+    with pytest.raises(InputError) as error:
+        append_observation(repo, Observation("db-eu", ComponentStatus.OPERATIONAL, NOW), BERLIN)
+    assert [str(problem) for problem in error.value.problems] == [
+        "status-log/db-eu.yaml:2:3: error: entry is earlier than the one before it (line 1); "
+        "keep entries sorted oldest first"
+    ]
 
 
 def test_summary_file_holds_the_changes_and_disappears_when_nothing_changed(
@@ -213,6 +278,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from statusgen.load import load_repository
+from statusgen.load.statuslog import parse_status_log
 from statusgen.model import ComponentStatus
 from statusgen.monitor.apply import apply_observations
 from statusgen.monitor.statuslog import Observation

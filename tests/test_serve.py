@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from example import CLOCK
 
 from statusgen.serve.http import RELOAD_PATH, route
 from statusgen.serve.rebuild import audiences_to_render
@@ -49,7 +50,7 @@ def repo(fixture_repo: Callable[[str], Path]) -> Path:
 @pytest.fixture
 def server(repo: Path) -> Iterator[DevServer]:
     messages: list[str] = []
-    with DevServer(repo, port=0, clock=lambda: NOW, log=messages.append, debounce_ms=50) as running:
+    with DevServer(repo, port=0, clock=lambda: CLOCK, log=messages.append, debounce_ms=50) as running:
         yield running
 
 
@@ -98,7 +99,7 @@ def test_a_failed_first_build_serves_an_error_page_until_fixed(repo: Path) -> No
     site = repo / "site-config/site.yaml"
     good = site.read_text()
     site.write_text(good + "colour: blue\n")
-    with DevServer(repo, port=0, clock=lambda: NOW, log=lambda _: None, debounce_ms=50) as server:
+    with DevServer(repo, port=0, clock=lambda: CLOCK, log=lambda _: None, debounce_ms=50) as server:
         status, body, _ = get(server, "/public/")
         assert status == 503
         assert b"site-config/site.yaml:5:1" in body

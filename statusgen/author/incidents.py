@@ -23,7 +23,7 @@ from statusgen.author.markdown import (
     set_front_key,
     time_text,
 )
-from statusgen.clock import resolve_now
+from statusgen.clock import Clock
 from statusgen.errors import InputError, StatusgenError
 from statusgen.load import load_repository
 from statusgen.load.frontmatter import split_lines
@@ -130,6 +130,7 @@ def new_incident(
     audiences: Sequence[str] = (),
     internal_note: str | None = None,
     at: str | None = None,
+    clock: Clock,
 ) -> Path:
     """Create ``incidents/<YYYY>/<YYYY-MM-DD>-<slug>.md`` with an Investigating update.
 
@@ -139,8 +140,8 @@ def new_incident(
     :returns: the path written, relative to ``root``'s parent as given.
     :raises StatusgenError: for an unknown id, an existing file, or a result that would not load.
     """
-    repo = load_repository(root)
-    when = resolve_now(at, repo.site.tz)
+    repo = _load(root, clock)
+    when = _at(at, repo.site.tz, clock)
     affected = dict(_component(repo, spec) for spec in components)
     if not affected:
         raise StatusgenError("name at least one affected component: --component ID[=STATUS]")
@@ -155,7 +156,7 @@ def new_incident(
         audiences=_audiences(repo, audiences),
         internal_note=check_message(internal_note, "--internal-note") if internal_note else None,
     )
-    return _create(repo, relative, text)
+    return _create(repo, relative, text, clock)
 
 
 def new_maintenance(
@@ -168,6 +169,7 @@ def new_maintenance(
     message: str | None = None,
     audiences: Sequence[str] = (),
     at: str | None = None,
+    clock: Clock,
 ) -> Path:
     """Create a maintenance file for the window ``start``–``end`` with a Scheduled update.
 
@@ -175,7 +177,7 @@ def new_maintenance(
     :returns: the path written.
     :raises StatusgenError: for an unknown id, a bad window, an existing file.
     """
-    repo = load_repository(root)
+    repo = _load(root, clock)
     zone = repo.site.tz
     window = (_time(start, zone, "--start"), _time(end, zone, "--end"))
     if window[1] <= window[0]:
@@ -195,11 +197,11 @@ def new_maintenance(
         _title(title),
         list(dict.fromkeys(ids)),
         *window,
-        resolve_now(at, zone),
+        _at(at, zone, clock),
         message=check_message(message or DEFAULT_MESSAGES[MaintenanceStatus.SCHEDULED]),
         audiences=_audiences(repo, audiences),
     )
-    return _create(repo, relative, text)
+    return _create(repo, relative, text, clock)
 
 
 def add_update(
@@ -211,6 +213,7 @@ def add_update(
     internal: bool = False,
     next_update: str | None = None,
     at: str | None = None,
+    clock: Clock,
 ) -> Path:
     """Add an update to an incident (or maintenance) and set or clear ``next_update``.
 
@@ -222,7 +225,7 @@ def add_update(
         which this update keeps.
     :returns: the path of the changed file.
     """
-    repo = load_repository(root)
+    repo = _load(root, clock)
     incident = find_incident(repo, incident_id)
     chosen: UpdateStatus = (
         choice(status, MaintenanceStatus, option="--status")
@@ -234,15 +237,17 @@ def add_update(
         if incident.is_maintenance:
             raise StatusgenError("--next-update: maintenance has no next_update; leave the option out")
         promise = _time(next_update, repo.site.tz, "--next-update")
-    return _insert(repo, incident, chosen, check_message(message), internal, promise, at)
+    return _insert(repo, incident, chosen, check_message(message), internal, promise, at, clock)
 
 
-def resolve(root: Path, incident_id: str, *, message: str | None = None, at: str | None = None) -> Path:
+def resolve(
+    root: Path, incident_id: str, *, message: str | None = None, at: str | None = None, clock: Clock
+) -> Path:
     """Add a Resolved update (Completed for maintenance) and drop the ``next_update`` promise.
 
     :raises StatusgenError: for an unknown id or an incident that is already resolved.
     """
-    repo = load_repository(root)
+    repo = _load(root, clock)
     incident = find_incident(repo, incident_id)
     status = MaintenanceStatus.COMPLETED if incident.is_maintenance else IncidentStatus.RESOLVED
     done = next((u for u in incident.updates if u.status is status), None)
@@ -253,7 +258,7 @@ def resolve(root: Path, incident_id: str, *, message: str | None = None, at: str
             f"use statusgen update {incident.id} --status … to add to it"
         )
     text = check_message(message or DEFAULT_MESSAGES[status])
-    return _insert(repo, incident, status, text, False, None, at)
+    return _insert(repo, incident, status, text, False, None, at, clock)
 
 
 # ---------------------------------------------------------------- helpers
@@ -267,6 +272,7 @@ def _insert(
     internal: bool,
     promise: datetime | None,
     at: str | None,
+    clock: Clock,
 ) -> Path:
     path = repo.root / incident.path
     zone = repo.site.tz
@@ -274,25 +280,25 @@ def _insert(
     new = old
     if not isinstance(incident.front, MaintenanceFront):
         new = set_front_key(new, incident.path, "next_update", promise, zone)
-    update = NewUpdate(resolve_now(at, zone), status, message, internal)
+    update = NewUpdate(_at(at, zone, clock), status, message, internal)
     new = insert_update(new, incident.path, update, zone, to_minute=True)
-    _write_checked(repo.root, path, new, previous=old)
+    _write_checked(repo.root, path, new, previous=old, clock=clock)
     return path
 
 
-def _create(repo: Repository, relative: str, text: str) -> Path:
+def _create(repo: Repository, relative: str, text: str, clock: Clock) -> Path:
     path = repo.root / relative
     if path.exists():
         raise StatusgenError(f"{relative} already exists; choose another title or edit that file")
-    _write_checked(repo.root, path, text, previous=None)
+    _write_checked(repo.root, path, text, previous=None, clock=clock)
     return path
 
 
-def _write_checked(root: Path, path: Path, text: str, *, previous: str | None) -> None:
+def _write_checked(root: Path, path: Path, text: str, *, previous: str | None, clock: Clock) -> None:
     """Write ``text``; if the repository no longer loads, put back ``previous`` (or remove the file)."""
     write_text_atomic(path, text)
     try:
-        load_repository(root)
+        _load(root, clock)
     except InputError as error:
         if previous is None:
             path.unlink()
@@ -301,6 +307,16 @@ def _write_checked(root: Path, path: Path, text: str, *, previous: str | None) -
         raise StatusgenError(
             f"nothing was written: the result would not load:\n{error.format_message()}"
         ) from None
+
+
+def _load(root: Path, clock: Clock) -> Repository:
+    """The repository, refused (like ``validate`` refuses it) with anything dated after the real time."""
+    return load_repository(root, now=clock.now, real_now=clock.real)
+
+
+def _at(text: str | None, zone: tzinfo, clock: Clock) -> datetime:
+    """``--at`` read in ``zone``, or the command's time without it."""
+    return clock.now if text is None else _time(text, zone, "--at")
 
 
 def _new_path(repo: Repository, title: str, day: datetime) -> str:

@@ -78,7 +78,7 @@ def _example_path(started: datetime) -> str:
     return f"incidents/{started:%Y}/{started:%Y-%m-%d}-{slugify('Slow API responses')}.md"
 
 
-def init_repository(directory: Path, now: datetime | None = None) -> list[str]:
+def init_repository(directory: Path, now: datetime) -> list[str]:
     """Create a status repository in ``directory``, which must be absent or empty.
 
     The files are written into a temporary folder beside ``directory`` and renamed into place, so an
@@ -91,7 +91,7 @@ def init_repository(directory: Path, now: datetime | None = None) -> list[str]:
         raise StatusgenError(
             f"{directory} is not an empty folder; pass a new folder name, e.g. statusgen init my-status"
         )
-    files = scaffold_files(now or datetime.now(UTC))
+    files = scaffold_files(now)
     directory.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
     try:

@@ -1,19 +1,21 @@
-"""Cross-file checks: references between files, duplicate ids, file names."""
+"""Cross-file checks: references between files, duplicate ids, file names; times not yet come."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
+from statusgen.clock import after_real_time
 from statusgen.errors import Problem
 from statusgen.load.files import Located, file_stem
 from statusgen.load.parsed import Parsed
 from statusgen.load.problems import did_you_mean
 from statusgen.load.yamlpos import Positions
-from statusgen.model import Catalogue, Component, Group, Incident, MaintenanceFront
+from statusgen.model import Catalogue, Component, Group, Incident, IncidentFront, MaintenanceFront
 from statusgen.model.selection import parse_entry
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -208,3 +210,45 @@ def _status_logs(parsed: Parsed, known: Known) -> Iterator[Problem]:
             if component not in known.component_set:
                 message = f"unknown component '{component}' (a status-log file is named after its component)"
                 yield Problem(path, 1, 1, message + did_you_mean(component, known.components))
+
+
+def future_problems(parsed: Parsed, real_now: datetime) -> Iterator[Problem]:
+    """Updates, ``started:`` times and status-log entries dated after ``real_now``, the real time.
+
+    Not judged at the build's clock: a build at a past ``--now`` hides what came later, and the same
+    files must be valid for every build. Maintenance windows and ``next_update:`` promises are meant
+    to lie ahead.
+    """
+    for located in parsed.incidents:
+        yield from _future_incident(located, real_now)
+    for log in parsed.status_logs.values():
+        for index, after in _dated_after(log.value, real_now):
+            yield _at(log.path, log.tree, (index, "at"), f"entry is dated {after}; fix the date")
+
+
+def _future_incident(located: Located[Incident], real_now: datetime) -> Iterator[Problem]:
+    updates = located.value.updates
+    for index, after in _dated_after(updates, real_now):
+        yield Problem(located.path, updates[index].line, 1, f"update is dated {after}; fix the date")
+    front = located.value.front
+    started = front.started if isinstance(front, IncidentFront) else None
+    if started is not None and (late := after_real_time(started, real_now)) is not None:
+        yield _at(located.path, located.tree, ("started",), f"started: is {late}; fix the date")
+
+
+class _Dated(Protocol):
+    @property
+    def at(self) -> datetime: ...
+
+
+def _dated_after(items: Sequence[_Dated], real_now: datetime) -> Iterator[tuple[int, str]]:
+    """(index, how it is late) of each item dated after the real time, latest first.
+
+    ``items`` are in time order (a log out of order is refused on its own), so the scan stops at the
+    first item that may have happened: tens of thousands of log entries cost one comparison a file.
+    """
+    for index in range(len(items) - 1, -1, -1):
+        after = after_real_time(items[index].at, real_now)
+        if after is None:
+            return
+        yield index, after

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from enum import StrEnum
@@ -15,12 +16,15 @@ from statusgen.model import IncidentStatus, MaintenanceStatus, Update, UpdateSta
 from statusgen.timeparse import TimeFormatError, parse_time
 
 HEADING_EXAMPLE = "## 2026-11-20 14:10 UTC — Investigating"
+_INTERNAL = " [internal]"
 
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _NOT_YAML_BREAK = re.compile(r"[\v\f\x1c-\x1e]")
 """Where ``str.splitlines`` breaks a line and YAML does not."""
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
-_HEADING = re.compile(r"^ {0,3}##(?:\s|$)")
+_HEADING = re.compile(r"^ {0,3}##(?!#)")
+"""A line that starts an update. ``##text`` too: the renderer takes it for a heading, so a heading it
+must be, well-formed or refused, rather than text of the update above."""
 _MARKUP_START = frozenset(" `~#")
 """The first characters of the lines that ``_FENCE`` or ``_HEADING`` may match."""
 SECTION_HEADING = _HEADING
@@ -31,6 +35,20 @@ UPDATE_HEADING = re.compile(
     r"^ {0,3}##\s+(?P<time>\S.*?)\s+[—–-]\s+(?P<status>\S.*?)(?:\s+(?P<internal>\[internal\]))?\s*$",
     re.IGNORECASE,
 )
+_CLOSING = frozenset({IncidentStatus.RESOLVED, MaintenanceStatus.COMPLETED, MaintenanceStatus.CANCELLED})
+"""Statuses that end an incident or maintenance for everyone (``Incident.resolved_at``), so no
+update that only some audiences see may have them."""
+MARKER = re.compile(r"\[\s*internal\s*\]", re.IGNORECASE)
+"""The ``[internal]`` marker in any case and spacing. It hides text only where it ends a well-formed
+update heading; anywhere else it is refused, since the author meant to hide something that would be
+published."""
+_COMMENT = "<!--"
+_COMMENT_MESSAGE = (
+    "an HTML comment is shown as text, not hidden; put the note under an update heading such as "
+    f"'{HEADING_EXAMPLE}{_INTERNAL}', or remove the comment"
+)
+_MARKUP_AROUND = re.compile(r"^(?:\s|>|<!--|[-*+](?=\s)|\d{1,9}[.)](?=\s)|#)*|(?:\s|#|-->)*$")
+"""Quote, list, heading and comment markup before and after a line's text."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +104,10 @@ def parse_updates(
 ) -> tuple[list[Update], list[Problem]]:
     """The update headings of the body and the Markdown under each, oldest first.
 
+    Fails closed on internal notes: a line other than a well-formed update heading that carries the
+    ``[internal]`` marker, an HTML comment (shown as text, not hidden) and an internal update that
+    would end the incident for everyone are problems.
+
     :param statuses: ``IncidentStatus`` or ``MaintenanceStatus``: the words this file may use.
     :param zone: the zone for heading times written without one.
     """
@@ -96,6 +118,8 @@ def parse_updates(
         update = _update(heading, line_no, "\n".join(body).strip("\n"), path, statuses, zone, problems)
         if update is not None:
             updates.append(update)
+    internal = [update.internal for update in updates].count(True)
+    problems.extend(_stray_markers(document, sections, internal, path, statuses, zone))
     updates.sort(key=lambda u: (u.at, u.line))
     for earlier, later in itertools.pairwise(updates):
         # Same second, same anchor (``Update.anchor``); its formatting is left to those who show it.
@@ -125,6 +149,8 @@ def _sections(document: Document, path: str, problems: list[Problem]) -> list[tu
         fence_match = _FENCE.match(line) if markup else None
         if fence_match and (fence is None or fence_match[1] == fence):
             fence = fence_match[1] if fence is None else None
+        if fence is None and _COMMENT in line:
+            problems.append(Problem(path, line_no, line.index(_COMMENT) + 1, _COMMENT_MESSAGE))
         if fence is None and markup and _HEADING.match(line):
             sections.append((line_no, line, []))
         elif sections:
@@ -138,6 +164,57 @@ def _sections(document: Document, path: str, problems: list[Problem]) -> list[tu
     return sections
 
 
+def _stray_markers(
+    document: Document,
+    sections: list[tuple[int, str, list[str]]],
+    internal: int,
+    path: str,
+    statuses: type[StrEnum],
+    zone: tzinfo,
+) -> Iterator[Problem]:
+    """A problem at each marker outside the update headings (which :func:`_update` checks).
+
+    :param internal: how many internal updates were read, each with the one marker of its heading.
+    """
+    if len(MARKER.findall("\n".join(document.body))) == internal:
+        return  # every marker is an internal update's: the usual case, found without looking at lines
+    headings = {line_no for line_no, _, _ in sections}
+    for offset, line in enumerate(document.body):
+        marker = MARKER.search(line)
+        if marker is not None and document.body_line + offset not in headings:
+            heading = suggested_heading(line, statuses, zone)
+            message = (
+                "this line would be published: [internal] hides an update only at the end of its "
+                f"level-2 heading; write '{heading}' at the start of a line, outside code blocks, "
+                "or remove the marker"
+            )
+            yield Problem(path, document.body_line + offset, marker.start() + 1, message)
+
+
+def suggested_heading(line: str, statuses: type[StrEnum], zone: tzinfo) -> str:
+    """The well-formed update heading ``line`` was meant to be: its time and status when it has
+    readable ones (under any markup), else the example; with ``[internal]`` when ``line`` has it."""
+    text = _MARKUP_AROUND.sub("", MARKER.sub(" ", line))
+    match = UPDATE_HEADING.match(f"## {text}")
+    readings = [(match["time"], match["status"])] if match else []
+    # Without a dash: the status is the last word or two ("In progress").
+    readings += [(w[0], " ".join(w[1:])) for n in (1, 2) if len(w := text.rsplit(maxsplit=n)) == n + 1]
+    heading = next(
+        (f"## {time} — {word}" for time, word in readings if _readable(time, word, statuses, zone)),
+        HEADING_EXAMPLE,
+    )
+    return heading + _INTERNAL if MARKER.search(line) else heading
+
+
+def _readable(time: str, word: str, statuses: type[StrEnum], zone: tzinfo) -> bool:
+    try:
+        parse_time(time, zone)
+        _status(word, statuses)
+    except (TimeFormatError, ValueError):
+        return False
+    return True
+
+
 def _update(
     heading: str,
     line_no: int,
@@ -148,15 +225,10 @@ def _update(
     problems: list[Problem],
 ) -> Update | None:
     match = UPDATE_HEADING.match(heading)
-    if match is None:
-        problems.append(
-            Problem(
-                path,
-                line_no,
-                1,
-                f"expected an update heading such as '{HEADING_EXAMPLE}', found '{heading.strip()}'",
-            )
-        )
+    if match is None or ("[" in heading and _misread_marker(heading, match)):
+        suggestion = suggested_heading(heading, statuses, zone)
+        message = f"expected an update heading such as '{suggestion}', found '{heading.strip()}'"
+        problems.append(Problem(path, line_no, 1, message))
         return None
     try:
         status: UpdateStatus | None = _status(match["status"], statuses)
@@ -170,7 +242,25 @@ def _update(
         return None
     if status is None:
         return None
-    return Update(at=at, status=status, internal=match["internal"] is not None, body=body, line=line_no)
+    internal = match["internal"] is not None
+    if internal and status in _CLOSING:
+        problems.append(Problem(path, line_no, match.start("internal") + 1, _closing_message(status)))
+        return None
+    return Update(at=at, status=status, internal=internal, body=body, line=line_no)
+
+
+def _closing_message(status: UpdateStatus) -> str:
+    kind = "maintenance" if isinstance(status, MaintenanceStatus) else "incident"
+    return (
+        f"an [internal] update cannot be {status_label(status)}: that ends the {kind} on every audience's "
+        "page; remove [internal], or post the internal note as its own update with another status"
+    )
+
+
+def _misread_marker(heading: str, match: re.Match[str]) -> bool:
+    """Whether a marker on the line is not the one the grammar reads: the line is not what it seems."""
+    markers = [marker.span() for marker in MARKER.finditer(heading)]
+    return markers != ([match.span("internal")] if match["internal"] else [])
 
 
 @lru_cache(maxsize=1024)  # a handful of words, written thousands of times

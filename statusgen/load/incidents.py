@@ -8,7 +8,7 @@ from typing import Any
 
 from statusgen.errors import Problem
 from statusgen.load.files import Located, Raw, file_stem, parse_yaml, read_text, validate
-from statusgen.load.frontmatter import HEADING_EXAMPLE, parse_updates, split_front_matter
+from statusgen.load.frontmatter import HEADING_EXAMPLE, MARKER, parse_updates, split_front_matter
 from statusgen.load.problems import did_you_mean, found
 from statusgen.model import Incident, IncidentFront, IncidentStatus, MaintenanceFront, MaintenanceStatus
 
@@ -32,6 +32,8 @@ def parse_incident(
     own: list[Problem] = []
     raw = parse_yaml(document.front, path, own, first_line=document.front_line)
     front = _front(raw, zone, own) if raw is not None else None
+    if raw is not None and front is not None and MARKER.search(front.title):
+        own.append(_marked_title(raw))
     maintenance = isinstance(front, MaintenanceFront) or (raw is not None and _raw_type(raw) == "maintenance")
     statuses = MaintenanceStatus if maintenance else IncidentStatus
     updates, update_problems = parse_updates(document, path, statuses, zone)
@@ -44,6 +46,16 @@ def parse_incident(
         return None
     incident = Incident(id=file_stem(path), path=path, front=front, updates=tuple(updates))
     return Located(path, raw.tree, incident)
+
+
+def _marked_title(raw: Raw) -> Problem:
+    position = raw.tree.lookup(("title",))
+    message = (
+        "the title is shown to every audience that sees the incident, so [internal] hides nothing "
+        "there; remove it, and to show the incident only to some audiences list them, "
+        "e.g. 'audiences: [internal]'"
+    )
+    return Problem(raw.path, position.line, position.col, message)
 
 
 def _raw_type(raw: Raw) -> Any:

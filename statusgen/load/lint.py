@@ -14,9 +14,12 @@ from statusgen.model.selection import select_components
 STALE_AFTER = timedelta(hours=24)
 
 
-def repository_warnings(parsed: Parsed, now: datetime, zone: tzinfo) -> list[Problem]:
-    """Overdue promised updates, open incidents left silent for a day, components no audience shows."""
-    warnings = [w for incident in parsed.incidents for w in _incident(incident, now, zone)]
+def repository_warnings(parsed: Parsed, now: datetime | None, zone: tzinfo) -> list[Problem]:
+    """Overdue promised updates, open incidents left silent for a day, components no audience shows.
+
+    :param now: the clock the first two are judged at; without one they are not looked for.
+    """
+    warnings = [] if now is None else [w for i in parsed.incidents for w in _incident(i, now, zone)]
     if parsed.catalogue is not None:
         warnings += _unseen_components(parsed.catalogue, parsed)
     return warnings

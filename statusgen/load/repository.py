@@ -14,7 +14,7 @@ from typing import Any
 from statusgen.errors import InputError, Problem, StatusgenError
 from statusgen.load.branding import load_branding
 from statusgen.load.cache import LoadCache, read_file
-from statusgen.load.checks import cross_file_problems
+from statusgen.load.checks import cross_file_problems, future_problems
 from statusgen.load.files import Located, Raw, escapes, file_stem, parse_document
 from statusgen.load.incidents import parse_incident
 from statusgen.load.lint import repository_warnings
@@ -31,10 +31,19 @@ INCIDENTS = "incidents"
 STATUS_LOG = "status-log"
 
 
-def load_repository(root: Path, *, now: datetime | None = None, cache: LoadCache | None = None) -> Repository:
-    """Read and check the whole repository at ``root``.
+def load_repository(
+    root: Path,
+    *,
+    now: datetime | None = None,
+    real_now: datetime | None = None,
+    cache: LoadCache | None = None,
+) -> Repository:
+    """Read and check the whole repository at ``root``. Pure: the clocks are parameters.
 
-    :param now: the clock for warnings (overdue updates); the system time when ``None``.
+    :param now: the clock for the warnings that depend on time (overdue updates, silent incidents);
+        without it those are not looked for.
+    :param real_now: the real time (``clock.wall_clock()``, whatever ``--now`` says): an update,
+        ``started:`` time or status-log entry dated after it is an error; not checked when ``None``.
     :param cache: kept by the caller between loads of one repository (``serve``): files unchanged
         since the last load are not read again, and give the same objects (and problems) as then.
         The checks across files run on the whole repository every time.
@@ -47,16 +56,19 @@ def load_repository(root: Path, *, now: datetime | None = None, cache: LoadCache
             f"no site-config/ folder in {root}; run statusgen in a status repository or pass --root PATH"
         )
     with _collector_paused():
-        return _load(root, now or datetime.now(UTC), cache)
+        return _load(root, now, real_now, cache)
 
 
-def _load(root: Path, now: datetime, cache: LoadCache | None) -> Repository:
+def _load(root: Path, now: datetime | None, real_now: datetime | None, cache: LoadCache | None) -> Repository:
     problems: list[Problem] = []
     parsed = _parse(root, problems, cache)
     if cache is not None:
         cache.forget_unread()
     branding = load_branding(root, parsed.audiences, problems)
     problems += cross_file_problems(parsed, available_themes(root))
+    if real_now is not None:
+        # Outside the cache: the same file becomes valid as the real time catches up with it.
+        problems += future_problems(parsed, real_now)
     if problems or parsed.site is None or parsed.catalogue is None:
         raise InputError(problems)
     site = parsed.site.value

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from statusgen.clock import resolve_now
+from statusgen.clock import Clock
 from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
 from statusgen.model import AlertMapping, AlertPolicy, Component, ComponentStatus, worst
@@ -49,6 +49,7 @@ def ingest_alertmanager(
     file: Path | None = None,
     summary: Path | None = None,
     timeout_s: float = TIMEOUT_S,
+    clock: Clock,
 ) -> Report:
     """``statusgen ingest alertmanager``: record the status the firing alerts give each component.
 
@@ -58,7 +59,7 @@ def ingest_alertmanager(
 
     :raises StatusgenError: when the alerts cannot be read; then nothing is recorded.
     """
-    repository = load_repository(root)
+    repository = load_repository(root, real_now=clock.real)
     mapped = [c for c in repository.catalogue.components if c.alerts is not None]
     if not mapped:
         raise StatusgenError(
@@ -66,7 +67,7 @@ def ingest_alertmanager(
             "add one such as 'alerts: {match: {service: payments}}'"
         )
     alerts = _read(url, file, timeout_s)
-    observations = alert_observations(mapped, repository.site.alerts, alerts, resolve_now(None))
+    observations = alert_observations(mapped, repository.site.alerts, alerts, clock.now)
     return apply_observations(repository, observations, summary)
 
 

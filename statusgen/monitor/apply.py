@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from statusgen.clock import resolve_now
+from statusgen.clock import Clock, after_real_time
 from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
 from statusgen.load.lookup import choice, find_component
@@ -83,26 +83,32 @@ def record_status(
     source: str | None = None,
     note: str | None = None,
     summary: Path | None = None,
+    clock: Clock,
 ) -> Report:
     """``statusgen record``: one observation from any script or person.
 
     :param at: when it was seen, read in the site's zone if written without one; default now.
+    :param clock: ``at`` defaults to its time; an observation (and anything in the repository) dated
+        after its real time is refused.
     """
-    repository = load_repository(root)
+    repository = load_repository(root, real_now=clock.real)
     component = find_component(repository, component_id)
-    observation = Observation(
-        component.id, choice(status, ComponentStatus, kind="status"), _time(at, repository), source, note
-    )
+    seen = choice(status, ComponentStatus, kind="status")
+    observation = Observation(component.id, seen, _time(at, repository, clock), source, note)
     return apply_observations(repository, [observation], summary)
 
 
-def _time(text: str | None, repository: Repository) -> datetime:
-    if text is None:
-        return resolve_now(None)
+def _time(text: str | None, repository: Repository, clock: Clock) -> datetime:
     try:
-        return parse_time(text, repository.site.tz)
+        at = clock.now if text is None else parse_time(text, repository.site.tz)
     except TimeFormatError as error:
         raise StatusgenError(f"--at: {error}") from None
+    after = after_real_time(at, clock.real)
+    if after is not None:
+        # Without --at the time is SOURCE_DATE_EPOCH's: the real time cannot be ahead of itself.
+        given = "--at" if text is not None else "SOURCE_DATE_EPOCH"
+        raise StatusgenError(f"{given}: the time is {after}; give the time the status was seen")
+    return at
 
 
 def _auto_incident(repository: Repository, component: Component) -> bool:

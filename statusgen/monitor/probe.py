@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from statusgen.clock import resolve_now
+from statusgen.clock import Clock
 from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
 from statusgen.load.lookup import find_component
@@ -36,14 +36,16 @@ class CheckResult:
     """Why it is not operational, e.g. ``HTTP 503`` or ``timed out after 2 s``."""
 
 
-def probe_components(root: Path, component_ids: Sequence[str] = (), summary: Path | None = None) -> Report:
+def probe_components(
+    root: Path, component_ids: Sequence[str] = (), summary: Path | None = None, *, clock: Clock
+) -> Report:
     """``statusgen probe``: run the checks of ``component_ids`` (default: every probed component).
 
     :raises StatusgenError: for an unknown id, a component without ``probe``, or no probe at all.
     """
-    repository = load_repository(root)
+    repository = load_repository(root, real_now=clock.real)
     probes = _probes(repository, component_ids)
-    at = resolve_now(None)
+    at = clock.now
     results = run_checks(list(probes.values()))
     observations = [
         Observation(component_id, result.status, at, SOURCE, result.note)

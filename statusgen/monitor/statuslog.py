@@ -11,7 +11,7 @@ its first entry a component is operational, so a healthy component never gets a 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
@@ -22,9 +22,10 @@ import yaml
 from filelock import FileLock, Timeout
 
 from statusgen.errors import InputError, Problem, StatusgenError
-from statusgen.load.files import parse_yaml, validate
+from statusgen.load.files import read_text
 from statusgen.load.frontmatter import split_lines
 from statusgen.load.repository import STATUS_LOG
+from statusgen.load.statuslog import parse_status_log
 from statusgen.model import ComponentStatus, LogEntry
 from statusgen.write.atomic import write_text_atomic
 
@@ -33,10 +34,6 @@ LOCK_TIMEOUT_S = 120
 
 _ONE_LINE_ENTRY = re.compile(r"^- \{.*\}\s*(#.*)?$")
 _IGNORED_LINE = re.compile(r"^\s*(#.*)?$")
-_STATUS_WORDS = "|".join(status.value for status in ComponentStatus)
-_WRITTEN = re.compile(
-    rf"^- \{{at: (?P<at>\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ), status: (?P<status>{_STATUS_WORDS})[,}}]"
-)
 _PLAIN_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9_./-]*$")
 
 
@@ -107,19 +104,21 @@ def append_observation(root: Path, observation: Observation, zone: tzinfo) -> Tr
     :param zone: the site's zone, for times written in the file without one.
     :returns: the transition written, or ``None`` when the status was already in force (before the
         first entry: operational).
-    :raises InputError: when an entry the decision needs cannot be read.
+    :raises InputError: when the log has a problem, as the loader would report it.
     """
     observation = replace(observation, at=observation.at.astimezone(UTC).replace(microsecond=0))
-    path = log_path(root, observation.component)
-    relative = path.relative_to(root).as_posix()
-    lines = _entry_lines(path, relative, zone)
-    index, previous = _slot(lines, observation.at, relative, zone)
+    relative = log_path(root, observation.component).relative_to(root).as_posix()
+    lines, rows, entries = _read_log(root, relative, zone)
+    # The entry in force at the observation's time: the last one not after it.
+    slot = next((k for k in range(len(entries), 0, -1) if entries[k - 1].at <= observation.at), 0)
+    previous = entries[slot - 1].status if slot else ComponentStatus.OPERATIONAL
     if previous is observation.status:
         return None
+    # Right after the entry in force, so that a comment above the next entry stays with it.
+    index = rows[slot - 1] + 1 if slot else (rows[0] if rows else len(lines))
     lines.insert(index, format_entry(observation))
-    write_text_atomic(path, "\n".join(lines) + "\n")
-    latest = not any(_ONE_LINE_ENTRY.match(line) for line in lines[index + 1 :])
-    return Transition(observation, previous, latest)
+    write_text_atomic(root / relative, "\n".join(lines) + "\n")
+    return Transition(observation, previous, latest=slot == len(entries))
 
 
 def format_entry(entry: _EntryFields) -> str:
@@ -143,50 +142,21 @@ def _quoted(text: str) -> str:
     return dumped.rstrip("\n")
 
 
-def _entry_lines(path: Path, relative: str, zone: tzinfo) -> list[str]:
-    """The file's lines, each an entry, a comment or blank; other layouts are read and re-laid out."""
-    text = path.read_text(encoding="utf-8-sig") if path.exists() else ""
-    lines = split_lines(text) if text else []
-    if all(_ONE_LINE_ENTRY.match(line) or _IGNORED_LINE.match(line) for line in lines):
-        return lines
-    entries = _parse(text, relative, zone, first_line=1)
-    return [format_entry(entry) for entry in sorted(entries, key=lambda entry: entry.at)]
+def _read_log(root: Path, relative: str, zone: tzinfo) -> tuple[list[str], list[int], Sequence[LogEntry]]:
+    """The file's lines, the index of each entry's line, and the entries, read as the loader reads them.
 
+    A file laid out one entry per line (with comments and blank lines) keeps its lines; any other
+    layout is re-laid out that way.
 
-def _slot(lines: list[str], at: datetime, relative: str, zone: tzinfo) -> tuple[int, ComponentStatus]:
-    """Where an entry at ``at`` goes, and the status in force at ``at`` (the last entry not after it).
-
-    Scans from the end and reads only the lines it passes: a new observation usually needs one.
+    :raises InputError: with the problems the loader would report in the file.
     """
-    first_entry = len(lines)
-    for index in range(len(lines) - 1, -1, -1):
-        if not _ONE_LINE_ENTRY.match(lines[index]):
-            continue
-        first_entry = index
-        entry_at, status = _time_and_status(lines[index], index + 1, relative, zone)
-        if entry_at <= at:
-            return index + 1, status
-    return first_entry, ComponentStatus.OPERATIONAL
-
-
-def _time_and_status(
-    line: str, line_no: int, relative: str, zone: tzinfo
-) -> tuple[datetime, ComponentStatus]:
-    # A line as format_entry writes it is read with a regex: the YAML reader takes milliseconds a
-    # line, which adds up when monitors record often into long logs. Other lines get the full reader.
-    written = _WRITTEN.match(line)
-    if written:
-        at = datetime.strptime(written["at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-        return at, ComponentStatus(written["status"])
-    (entry,) = _parse(line, relative, zone, first_line=line_no)
-    return entry.at, entry.status
-
-
-def _parse(text: str, relative: str, zone: tzinfo, *, first_line: int) -> tuple[LogEntry, ...]:
     problems: list[Problem] = []
-    raw = parse_yaml(text, relative, problems, first_line=first_line)
-    located = validate(tuple[LogEntry, ...], raw, problems, {"timezone": zone}, []) if raw else None
-    if located is None:
+    text = read_text(root, relative, problems) if (root / relative).exists() else ""
+    log = None if text is None else parse_status_log(text, relative, problems, context={"timezone": zone})
+    if problems or log is None:
         raise InputError(problems)
-    entries: tuple[LogEntry, ...] = located.value
-    return entries
+    lines = split_lines(text) if text else []
+    rows = [index for index, line in enumerate(lines) if not _IGNORED_LINE.match(line)]
+    if len(rows) == len(log.value) and all(_ONE_LINE_ENTRY.match(lines[row]) for row in rows):
+        return lines, rows, log.value
+    return [format_entry(entry) for entry in log.value], list(range(len(log.value))), log.value

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from statusgen.clock import Clock
 from statusgen.load import load_repository
 from statusgen.load.cache import LoadCache
 from statusgen.load.lookup import choose_audiences
@@ -38,7 +39,7 @@ class Rebuilder:
         state: LiveState,
         *,
         audiences: Sequence[str] = (),
-        clock: Callable[[], datetime],
+        clock: Callable[[], Clock],
         log: Callable[[str], None],
     ) -> None:
         self.root = root
@@ -60,8 +61,9 @@ class Rebuilder:
         previous = self.state.snapshot
         epoch = previous.epoch + 1
         try:
-            now = self.clock()
-            repo = load_repository(self.root, now=now, cache=self._load_cache)
+            clock = self.clock()
+            now = clock.now
+            repo = load_repository(self.root, now=now, real_now=clock.real, cache=self._load_cache)
             chosen = choose_audiences(repo, self.audiences)
             wanted = audiences_to_render(chosen, changed, previous)
             check_themes(theme_dirs(self.root), (repo.audiences[a].theme for a in wanted))
@@ -100,7 +102,7 @@ class Rebuilder:
         sites: dict[str, Mapping[str, bytes]] = {}
         titles: dict[str, str] = {}
         if self._good is not None:
-            now = self.clock()
+            now = self.clock().now
             for audience_id in choose_audiences(self._good, self.audiences):
                 sites[audience_id] = self._site(self._good, audience_id, now, epoch, message)
                 titles[audience_id] = self._good.audiences[audience_id].title

@@ -14,14 +14,13 @@ import errno
 import socket
 import threading
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
 import click
 import watchfiles
 
-from statusgen.clock import resolve_now
+from statusgen.clock import Clock
 from statusgen.errors import StatusgenError
 from statusgen.serve.http import Server, Server6, authority, handler
 from statusgen.serve.rebuild import Rebuilder
@@ -56,7 +55,7 @@ class DevServer:
         host: str = "127.0.0.1",
         port: int = 8000,
         audiences: Sequence[str] = (),
-        clock: Callable[[], datetime] = lambda: resolve_now(None),
+        clock: Callable[[], Clock],
         log: Callable[[str], None] = lambda message: click.echo(message, err=True),
         debounce_ms: int = 300,
     ) -> None:
@@ -141,17 +140,12 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     audiences: Sequence[str] = (),
-    now: str | None = None,
+    clock: Callable[[], Clock],
 ) -> None:
     """Serve every audience (or ``audiences``) at ``http://host:port/`` until Ctrl+C.
 
-    :param now: a fixed clock for every rebuild (as ``--now``); default: the time of each rebuild.
+    :param clock: read at every rebuild (a fixed ``now`` for ``--now``, the real time otherwise).
     """
-    fixed = resolve_now(now) if now else None
-
-    def clock() -> datetime:
-        return fixed or resolve_now(None)
-
     with DevServer(root, host=host, port=port, audiences=audiences, clock=clock) as server:
         click.echo(f"Serving {server.url} (Ctrl+C to stop); watching {server.root}")
         try:

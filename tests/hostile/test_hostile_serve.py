@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from example import NOW
+from example import CLOCK
 
 from statusgen.errors import StatusgenError
 from statusgen.serve.http import RELOAD_PATH, VERSION_PATH, host_allowed
@@ -61,7 +61,7 @@ def repo(fixture_repo: Callable[[str], Path]) -> Path:
 
 @pytest.fixture
 def server(repo: Path) -> Iterator[DevServer]:
-    with DevServer(repo, port=0, clock=lambda: NOW, log=lambda _: None, debounce_ms=50) as running:
+    with DevServer(repo, port=0, clock=lambda: CLOCK, log=lambda _: None, debounce_ms=50) as running:
         yield running
 
 
@@ -160,7 +160,7 @@ def test_an_absolute_request_target_cannot_name_another_host(server: DevServer) 
 
 
 def test_an_ipv6_loopback_server_answers_bracketed_hosts(repo: Path) -> None:
-    with DevServer(repo, host="::1", port=0, clock=lambda: NOW, log=lambda _: None) as server:
+    with DevServer(repo, host="::1", port=0, clock=lambda: CLOCK, log=lambda _: None) as server:
         port = server.address[1]
         assert server.url == f"http://[::1]:{port}/"
         assert ask(server, "/internal/", f"Host: [::1]:{port}")[0] == 200
@@ -182,13 +182,18 @@ def test_a_server_on_every_address_accepts_the_address_a_request_came_to() -> No
 
 def test_an_address_that_cannot_be_listened_on_says_which_option_to_change(repo: Path) -> None:
     with pytest.raises(StatusgenError) as refused:
-        DevServer(repo, host="192.0.2.1", port=0)  # an address reserved for documentation
+        DevServer(
+            repo, host="192.0.2.1", port=0, clock=lambda: CLOCK
+        )  # an address reserved for documentation
     assert refused.value.format_message() == (
         "cannot listen on 192.0.2.1:0 (Cannot assign requested address); "
         "pass --host 127.0.0.1 or another address of this machine"
     )
-    with DevServer(repo, port=0, log=lambda _: None) as running, pytest.raises(StatusgenError) as taken:
-        DevServer(repo, port=running.address[1])
+    with (
+        DevServer(repo, port=0, clock=lambda: CLOCK, log=lambda _: None) as running,
+        pytest.raises(StatusgenError) as taken,
+    ):
+        DevServer(repo, port=running.address[1], clock=lambda: CLOCK)
     port = running.address[1]
     assert taken.value.format_message() == (
         f"cannot listen on 127.0.0.1:{port} (Address already in use); pass another --port"
@@ -217,7 +222,7 @@ def test_a_client_that_leaves_mid_answer_prints_no_traceback(
 
 
 def test_stopping_does_not_wait_for_open_long_polls(repo: Path) -> None:
-    server = DevServer(repo, port=0, clock=lambda: NOW, log=lambda _: None).start()
+    server = DevServer(repo, port=0, clock=lambda: CLOCK, log=lambda _: None).start()
     since = server.state.snapshot.version("internal")
     request = f"GET {VERSION_PATH}?site=internal&since={since} HTTP/1.1\r\nHost: localhost\r\n\r\n"
     polls = [socket.create_connection(server.address) for _ in range(5)]
