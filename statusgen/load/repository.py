@@ -20,6 +20,7 @@ from statusgen.load.incidents import parse_incident
 from statusgen.load.lint import repository_warnings
 from statusgen.load.parsed import Parsed
 from statusgen.load.statuslog import parse_status_log
+from statusgen.load.themes import theme_file_problems
 from statusgen.model import Audience, Catalogue, Repository, Site
 from statusgen.themedirs import available_themes
 
@@ -66,6 +67,7 @@ def _load(root: Path, now: datetime | None, real_now: datetime | None, cache: Lo
         cache.forget_unread()
     branding = load_branding(root, parsed.audiences, problems)
     problems += cross_file_problems(parsed, available_themes(root))
+    problems += theme_file_problems(root)
     if real_now is not None:
         # Outside the cache: the same file becomes valid as the real time catches up with it.
         problems += future_problems(parsed, real_now)
