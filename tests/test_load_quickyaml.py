@@ -65,6 +65,9 @@ def test_a_typical_front_matter() -> None:
         "window: {start: 2026-06-16 03:00 UTC, end: 2026-06-16 05:00 UTC}",
         "key: -",
         "a: 1\n---\nb: 2",
+        "draft: true\ndraft: false",  # a key twice: the full reader refuses it
+        "true: a\nyes: b",  # the same key, written two ways
+        "components: {api: major_outage, api: operational}",
     ],
 )
 def test_anything_else_is_left_to_libyaml(text: str) -> None:

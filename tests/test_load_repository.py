@@ -39,8 +39,8 @@ EXPECTED = {
     ],
     "bad-time": [
         f"{PAYMENTS}:4:14: error: cannot read 'soon' as a time; write e.g. '2026-11-20 14:10 UTC'",
-        f"{PAYMENTS}:11:4: error: '2026-11-31 14:12 UTC' is not a valid time "
-        "(day is out of range for month); write e.g. '2026-11-20 14:10 UTC'",
+        f"{PAYMENTS}:11:4: error: '2026-11-31 14:12 UTC' is not a time: there is no day 31 in "
+        "November 2026 (it has 30 days); write e.g. '2026-11-20 14:10 UTC'",
         "status-log/payment-api-eu.yaml:2:8: error: cannot read 'yesterday' as a time; "
         "write e.g. '2026-11-20 14:10 UTC'",
     ],

@@ -9,7 +9,7 @@ import pytest
 
 from statusgen.errors import Problem
 from statusgen.load.files import parse_yaml, validate
-from statusgen.load.statuslog import canonical_entries
+from statusgen.load.statuslog import canonical_entries, parse_status_log
 from statusgen.model import LogEntry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +57,26 @@ def test_comments_blank_lines_sources_and_notes() -> None:
         "- {at: 2026-11-20T14:02:00Z, status: broken}",  # not a status: the general reader says so
         "- at: 2026-11-20T14:02:00Z\n  status: major_outage",  # block style
         "- {status: major_outage, at: 2026-11-20T14:02:00Z}",  # other key order
+        "- {at: 2026-09-32T16:35:00Z, status: major_outage}",  # no such day: the general reader says so
+        "- {at: 2026-11-20T24:00:00Z, status: major_outage}",  # no such hour
+        "- {at: 0000-11-20T14:02:00Z, status: major_outage}",  # no year 0
+        "- {at: 9999-11-20T14:02:00Z, status: major_outage}",  # past the years statusgen reads
+        '- {at: 2026-11-20T14:02:00Z, status: major_outage, note: "csi \x9b"}',  # a C1 control character
     ],
 )
 def test_anything_else_goes_to_the_general_reader(line: str) -> None:
     assert canonical_entries(line + "\n") is None
+
+
+def test_an_impossible_time_on_a_canonical_line_is_located_by_the_general_reader() -> None:
+    text = (
+        "- {at: 2026-11-20T14:02:00Z, status: major_outage}\n"
+        "- {at: 2026-02-30T14:31:00Z, status: operational}\n"
+    )
+    problems: list[Problem] = []
+    assert parse_status_log(text, "status-log/x.yaml", problems, context=CONTEXT) is None
+    message = (
+        "'2026-02-30T14:31:00Z' is not a time: there is no day 30 in February 2026 (it has 28 days); "
+        "write e.g. '2026-11-20 14:10 UTC'"
+    )
+    assert problems == [Problem("status-log/x.yaml", 2, 8, message)]

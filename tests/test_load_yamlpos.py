@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from statusgen.load.yamlpos import Position, YamlSyntaxError, load_yaml
+from statusgen.load.yamlpos import (
+    ALIAS_LIMIT,
+    Position,
+    YamlSyntaxError,
+    load_yaml,
+    load_yaml_with_positions,
+)
 
 DOCUMENT = """\
 name: Acme
@@ -72,7 +80,7 @@ def test_empty_document_is_none() -> None:
         (
             "a: 1\nb: \x00\n",
             Position(2, 4),
-            "invalid YAML: the control character #x0000 is not allowed; remove it",
+            "invalid YAML: the control character U+0000 is not allowed; remove it",
         ),
     ],
 )
@@ -82,17 +90,104 @@ def test_syntax_errors(text: str, position: Position, message: str) -> None:
     assert (raised.value.position, raised.value.message) == (position, message)
 
 
-def test_self_referencing_alias_does_not_loop() -> None:
-    value, tree = load_yaml("a: &x [1, *x]\n")
-    assert value["a"][1] is value["a"]
-    assert tree.lookup(("a", 1)) == Position(1, 4)  # an alias is its anchor's node: it points there
+def test_an_alias_inside_the_value_it_names_is_refused_at_the_alias() -> None:
+    for text in ("a: &x [1, *x]\n", "a: &x {b: [*x]}\n"):
+        with pytest.raises(YamlSyntaxError) as raised:
+            load_yaml(text)
+        assert raised.value.position == Position(1, text.index("*x") + 1)
+        assert (
+            raised.value.message == "this alias refers to the value it is inside; write the value out instead"
+        )
+
+
+def test_aliases_are_read_while_they_add_few_values() -> None:
+    value, tree = load_yaml(
+        "probe: &p {url: 'https://x', retries: 2}\nother: {<<: *p, retries: 3}\nsame: *p\n"
+    )
+    assert value["other"] == {"url": "https://x", "retries": 3}
+    assert value["same"] is value["probe"]
+    assert tree.lookup(("same",)) == Position(1, 8)  # an alias is its anchor's node: it points there
+
+
+def alias_list(count: int) -> str:
+    """A list of ten words, then a list of ``count`` aliases of it: ``11 * count`` added values."""
+    return "- &a [x, x, x, x, x, x, x, x, x, x]\n- [" + ", ".join(["*a"] * count) + "]\n"
+
+
+@pytest.mark.parametrize("reader", [load_yaml, load_yaml_with_positions])
+def test_aliases_may_add_up_to_the_limit(reader: Callable[[str], object]) -> None:
+    assert ALIAS_LIMIT // 11 == 909
+    reader(alias_list(909))
+    with pytest.raises(YamlSyntaxError) as raised:
+        reader(alias_list(910))
+    assert raised.value.position == Position(2, 4 + 909 * 4)  # the alias that crosses the limit
+    assert raised.value.message == (
+        "the aliases of this document expand to more than 10,000 values; "
+        "write the values out instead of repeating them through aliases"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "message"),
+    [
+        (
+            "draft: true\ndraft: false\n",
+            Position(2, 1),
+            "duplicate key 'draft' (first on line 1); keep only one of them",
+        ),
+        ("a: {x: 1, x: 2}\n", Position(1, 11), "duplicate key 'x' (first on line 1); keep only one of them"),
+        (
+            "a:\n  b: 1\n  c: [1]\n  b: 2\n",
+            Position(4, 3),
+            "duplicate key 'b' (first on line 2); keep only one of them",
+        ),
+        (
+            "true: 1\nyes: 2\n",
+            Position(2, 1),
+            "duplicate key 'yes': YAML reads it as the key 'true' of line 1; keep only one of them",
+        ),
+        (
+            'a: "x\\ay"\n',
+            Position(1, 4),
+            "this text holds the control character U+0007 through an escape; remove the escape",
+        ),
+        (
+            '"\\x9b": 1\n',
+            Position(1, 1),
+            "this text holds the control character U+009B through an escape; remove the escape",
+        ),
+        (
+            'a: [ok, "\\ud800"]\n',
+            Position(1, 9),
+            "this text holds the lone surrogate U+D800 through an escape; remove the escape",
+        ),
+        (
+            'a: "\\uffff"\n',
+            Position(1, 4),
+            "this text holds the non-character U+FFFF through an escape; remove the escape",
+        ),
+    ],
+)
+@pytest.mark.parametrize("reader", [load_yaml, load_yaml_with_positions])
+def test_refused_on_every_reading_path(
+    reader: Callable[[str], object], text: str, position: Position, message: str
+) -> None:
+    """The quick reader, libyaml (flow mappings, indented blocks) and the pure-Python reader agree."""
+    with pytest.raises(YamlSyntaxError) as raised:
+        reader(text)
+    assert (raised.value.position, raised.value.message) == (position, message)
+
+
+def test_a_merged_key_may_be_set_again() -> None:
+    value, _ = load_yaml("base: &b {x: 1}\nc:\n  <<: *b\n  x: 2\n")
+    assert value["c"] == {"x": 2}
 
 
 def test_fast_and_careful_readers_agree_on_every_example_file() -> None:
     """libyaml reads valid files; the pure-Python reader must see the same values and positions."""
     from pathlib import Path
 
-    from statusgen.load.yamlpos import LazyPositions, load_yaml_with_positions
+    from statusgen.load.yamlpos import LazyPositions
 
     root = Path(__file__).resolve().parent.parent
     files = [*root.glob("site-config/**/*.yaml"), *root.glob("status-log/*.yaml")]

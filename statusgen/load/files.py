@@ -10,7 +10,14 @@ from typing import Any, Generic, TypeVar
 
 from statusgen.errors import Problem
 from statusgen.load.problems import validate_located
-from statusgen.load.yamlpos import Positions, YamlSyntaxError, load_yaml
+from statusgen.load.yamlpos import (
+    Positions,
+    YamlSyntaxError,
+    describe_forbidden,
+    find_forbidden,
+    load_yaml,
+    position_in,
+)
 
 T = TypeVar("T")
 
@@ -67,9 +74,10 @@ def read_bytes(root: Path, path: str, problems: list[Problem]) -> bytes | None:
 
 
 def decode_text(content: bytes, path: str, problems: list[Problem]) -> str | None:
-    """``content`` as text, or ``None`` after adding a problem when it is not UTF-8."""
+    """``content`` as text, or ``None`` after adding a problem when it is not UTF-8 or holds a
+    character no input may hold (:data:`~statusgen.load.yamlpos.FORBIDDEN`)."""
     try:
-        return content.decode("utf-8-sig")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         before = content[: error.start]
         line = before.count(b"\n") + 1
@@ -77,6 +85,13 @@ def decode_text(content: bytes, path: str, problems: list[Problem]) -> str | Non
         message = f"the file is not UTF-8 text (byte 0x{content[error.start]:02x}); save it as UTF-8"
         problems.append(Problem(path, line, col, message))
         return None
+    forbidden = find_forbidden(text, content)
+    if forbidden is None:
+        return text
+    position = position_in(text, forbidden.start())
+    message = f"{describe_forbidden(forbidden[0])} is not allowed; remove it"
+    problems.append(Problem(path, position.line, position.col, message))
+    return None
 
 
 def file_stem(path: str) -> str:

@@ -135,26 +135,33 @@ def _has_key(node: Any, key: Any) -> bool:
 
 
 def _merged_message(errors: list[ErrorDetails], loc: tuple[Any, ...], target: Any) -> str:
-    expected = [_EXPECTED[e["type"]] for e in errors if e["type"] in _EXPECTED]
+    expected = [phrase for phrase in map(_expected, errors) if phrase is not None]
     if len(errors) > 1 and len(expected) == len(errors):
         return f"expected {' or '.join(dict.fromkeys(expected))}, found {found(errors[0]['input'])}"
     return "; ".join(dict.fromkeys(error_message(e, loc, target) for e in errors))
 
 
+def _expected(error: ErrorDetails) -> str | None:
+    """What the error says was expected (``a whole number``, ``a number at most 599``), if it says."""
+    kind = error["type"]
+    if kind in _BOUNDS:
+        name, words = _BOUNDS[kind]
+        return f"a number {words} {found(_plain_number(error.get('ctx', {})[name]))}"
+    return _EXPECTED.get(kind)
+
+
 def error_message(error: ErrorDetails, loc: tuple[Any, ...], target: Any) -> str:
     """Our message for one pydantic error, from its type and context."""
-    kind, ctx, value = error["type"], error.get("ctx", {}), error["input"]
-    if kind in _EXPECTED:
-        return f"expected {_EXPECTED[kind]}, found {found(value)}"
+    kind = error["type"]
+    expected = _expected(error)
+    if expected is not None:
+        return f"expected {expected}, found {found(error['input'])}"
     handler = _HANDLERS.get(kind)
     if handler is not None:
         return handler(error, loc, target)
-    if kind in _BOUNDS:
-        name, words = _BOUNDS[kind]
-        return f"expected a number {words} {ctx[name]}, found {found(value)}"
     if kind in ("value_error", "assertion_error"):
-        return str(ctx.get("error", "invalid value"))
-    return f"invalid value, found {found(value)}"
+        return str(error.get("ctx", {}).get("error", "invalid value"))
+    return f"invalid value, found {found(error['input'])}"
 
 
 def _missing(error: ErrorDetails, loc: tuple[Any, ...], target: Any) -> str:
@@ -194,10 +201,6 @@ def _invalid_key(error: ErrorDetails, loc: tuple[Any, ...], target: Any) -> str:
     return f"expected text as the key, found {found(error['input'])}"
 
 
-def _recursion(error: ErrorDetails, loc: tuple[Any, ...], target: Any) -> str:
-    return "this value contains itself through a YAML alias; write the value out instead"
-
-
 _HANDLERS: dict[str, Callable[[ErrorDetails, tuple[Any, ...], Any], str]] = {
     "missing": _missing,
     "extra_forbidden": _extra,
@@ -207,8 +210,12 @@ _HANDLERS: dict[str, Callable[[ErrorDetails, tuple[Any, ...], Any], str]] = {
     "string_too_short": _too_short,
     "string_too_long": _too_long,
     "invalid_key": _invalid_key,
-    "recursion_loop": _recursion,
 }
+
+
+def _plain_number(bound: Any) -> Any:
+    """A bound as its field's author wrote it: a float field's bound 10080 reads 10080, not 10080.0."""
+    return int(bound) if isinstance(bound, float) and bound.is_integer() else bound
 
 
 def found(value: Any) -> str:

@@ -5,6 +5,8 @@ Ten thousand incidents mean ten thousand small documents, and libyaml's node bui
 than reading the files. Accepted: ``key: value`` lines (blank lines between them), no indentation,
 no comments, where a value is nothing, a quoted text without escapes, words, or a flow list or flow
 mapping of single words. A single word is left to YAML's own resolver (``true``, ``42``, ``null`` …).
+A document with a key written twice (``draft`` and ``draft``, or ``true`` and ``yes``) is left to
+the full reader, which refuses it; the accepted shapes hold no alias and no forbidden character.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def quick_mapping(text: str, resolve: Resolve) -> dict[Any, Any] | None:
             if match is None:
                 return None
             key, value = match.groups()
-            mapping[resolve(key)] = None if value is None else _value(value, resolve)
+            _set_once(mapping, resolve(key), None if value is None else _value(value, resolve))
     except _NotPlainError:
         return None
     return mapping or None  # an empty document is None to YAML
@@ -66,9 +68,18 @@ def _value(text: str, resolve: Resolve) -> Any:
         return [resolve(word) for word in _SEPARATOR.split(text[1:-1])] if text != "[]" else []
     if first == "{" and _MAPPING.fullmatch(text):
         words = [resolve(word) for word in _SEPARATOR.split(text[1:-1])] if text != "{}" else []
-        return dict(zip(words[::2], words[1::2], strict=True))
+        mapping: dict[Any, Any] = {}
+        for key, value in zip(words[::2], words[1::2], strict=True):
+            _set_once(mapping, key, value)
+        return mapping
     if _PLAIN_WORD.fullmatch(text):
         return resolve(text)
     if _PLAIN_TEXT.fullmatch(text):
         return text  # several words: no resolver matches text with a space
     raise _NotPlainError
+
+
+def _set_once(mapping: dict[Any, Any], key: Any, value: Any) -> None:
+    if key in mapping:
+        raise _NotPlainError
+    mapping[key] = value

@@ -18,14 +18,16 @@ import yaml
 
 from statusgen.errors import Problem
 from statusgen.load.files import Located, parse_yaml, validate
-from statusgen.load.yamlpos import LazyPositions
+from statusgen.load.yamlpos import FORBIDDEN_RANGES, LazyPositions
 from statusgen.model import ComponentStatus, LogEntry
 from statusgen.model.base import UTC
+from statusgen.timeparse import check_year
 
 _CANONICAL = re.compile(
     r"- \{at: (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)Z, status: ([a-z_]+)"
-    r'(?:, source: ([A-Za-z][A-Za-z0-9_./-]*))?(?:, note: "([^"\\\x00-\x1f\x7f]*)")?\}'
+    rf'(?:, source: ([A-Za-z][A-Za-z0-9_./-]*))?(?:, note: "([^"\\\x00-\x1f{FORBIDDEN_RANGES}]*)")?\}}'
 )
+"""A line as ``record`` writes it; a note holds no escape and no character the readers refuse."""
 _STATUSES = {status.value: status for status in ComponentStatus}
 
 
@@ -61,7 +63,8 @@ def _out_of_order(log: Located[tuple[LogEntry, ...]]) -> Iterator[Problem]:
 
 def canonical_entries(text: str) -> tuple[LogEntry, ...] | None:
     """Entries of a file written only in the canonical one-line form (blank and comment lines
-    allowed), exactly as the general reader would return them; ``None`` for any other file."""
+    allowed), exactly as the general reader would return them; ``None`` for any other file, and for
+    a file with a time the general reader refuses (``2026-09-32``), which it then locates."""
     entries = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
@@ -70,12 +73,21 @@ def canonical_entries(text: str) -> tuple[LogEntry, ...] | None:
         if match is None:
             return None
         at, status, source, note = match.groups()
-        if status not in _STATUSES or (source is not None and not _reads_as_itself(source)):
+        moment = _utc_time(at)
+        if moment is None or status not in _STATUSES or (source is not None and not _reads_as_itself(source)):
             return None
-        entries.append(
-            _entry(datetime.fromisoformat(at).replace(tzinfo=UTC), _STATUSES[status], source, note)
-        )
+        entries.append(_entry(moment, _STATUSES[status], source, note))
     return tuple(entries)
+
+
+def _utc_time(text: str) -> datetime | None:
+    """``2026-11-20T14:02:00`` as a UTC time, or ``None`` when it is not one that ``Instant`` takes."""
+    try:
+        moment = datetime.fromisoformat(text)
+        check_year(moment)
+    except ValueError:  # TimeFormatError too
+        return None
+    return moment.replace(tzinfo=UTC)
 
 
 _FIELDS_SET = {

@@ -9,6 +9,8 @@ from pydantic import Field, field_validator
 from statusgen.model.base import Model
 from statusgen.timeparse import is_valid_zone
 
+MINUTES_IN_A_WEEK = 7 * 24 * 60
+
 
 class Selection(Model):
     """Which components the audience sees: ids, ``group:<id>``, ``tag:<tag>`` or ``*``."""
@@ -34,7 +36,8 @@ class Audience(Model):
     components: Selection = Selection()
     internal_notes: bool = False
     show_drafts: bool = False
-    hide_blips_under_minutes: float = Field(0, ge=0)
+    hide_blips_under_minutes: float = Field(0, ge=0, le=MINUTES_IN_A_WEEK)
+    """A longer outage is no blip: a week bounds what anyone means."""
     branding: Branding = Branding()
     timezone: str | None = None
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationInfo, WithJsonSchema
 
-from statusgen.timeparse import TimeFormatError, parse_time
+from statusgen.timeparse import TimeFormatError, check_year, parse_time
 
 UTC = ZoneInfo("UTC")
 
@@ -35,7 +35,8 @@ def context_timezone(info: ValidationInfo) -> tzinfo:
 
 
 def _instant(value: Any, info: ValidationInfo) -> datetime:
-    if isinstance(value, datetime):
+    if isinstance(value, datetime):  # a YAML timestamp (``!!timestamp``)
+        check_year(value)  # a TimeFormatError is a ValueError: pydantic reports its message
         return value if value.tzinfo else value.replace(tzinfo=context_timezone(info))
     if not isinstance(value, str):
         raise ValueError(f"expected a time such as 2026-11-20 14:10 UTC, found {value!r}")

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from statusgen.model.base import Id, Model
+from statusgen.timeparse import check_year
+
+LONGEST_TIMEOUT_S = 120
+"""The longest a probe may wait for an answer."""
+
+HttpStatus = Annotated[int, Field(ge=100, le=599)]
+"""A status code an HTTP answer can carry."""
 
 
 class Group(Model):
@@ -24,10 +31,11 @@ class Probe(Model):
 
     url: str
     method: Literal["GET", "HEAD", "POST"] = "GET"
-    expect_status: int | list[int] = 200
+    expect_status: HttpStatus | list[HttpStatus] = 200
     contains: str | None = None
-    timeout_s: float = Field(10, gt=0, le=120)
-    degraded_over_ms: int | None = Field(None, gt=0)
+    timeout_s: float = Field(10, ge=0.1, le=LONGEST_TIMEOUT_S)
+    degraded_over_ms: int | None = Field(None, gt=0, le=LONGEST_TIMEOUT_S * 1000)
+    """Slower than the longest timeout could never be seen."""
     retries: int = Field(0, ge=0, le=5)
 
     @field_validator("url")
@@ -83,6 +91,13 @@ class Component(Model):
     auto_incident: bool | None = None
     """Overrides ``site.yaml``'s ``auto_incident`` for this component."""
     only_show_if_degraded: bool = False
+
+    @field_validator("since")
+    @classmethod
+    def _readable_year(cls, value: date | None) -> date | None:
+        if value is not None:
+            check_year(value)  # a TimeFormatError is a ValueError: pydantic reports its message
+        return value
 
 
 class Catalogue(Model):
