@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from statusgen.errors import StatusgenError
-from statusgen.timeparse import TimeFormatError, parse_time
+from statusgen.timeparse import LAST_YEAR, TimeFormatError, parse_time
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far after the real time an update or observation may be dated. Headings are written to the
@@ -51,11 +51,14 @@ def resolve_now(text: str | None, zone: tzinfo = UTC, *, real: datetime | None =
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), UTC)
-        except ValueError:
+            moment = datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError):
+            moment = None
+        if moment is None or moment.year > LAST_YEAR:
             raise StatusgenError(
-                f"SOURCE_DATE_EPOCH must be whole seconds since 1970, found {epoch!r}"
-            ) from None
+                f"SOURCE_DATE_EPOCH must be whole seconds since 1970, before {LAST_YEAR + 1}; found {epoch!r}"
+            )
+        return moment
     return real or wall_clock()
 
 

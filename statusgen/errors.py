@@ -6,6 +6,7 @@ its traceback.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import IO, Literal
 
@@ -26,12 +27,21 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        return printable(f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}")
 
     def github(self) -> str:
         """A GitHub Actions workflow command that annotates the line in a pull request."""
         message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{self.severity} file={self.path},line={self.line},col={self.col}::{message}"
+        return printable(f"::{self.severity} file={self.path},line={self.line},col={self.col}::{message}")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters written as ``\\x1b``: a file name or a quoted value must not
+    send escape codes to the terminal or the CI log that shows a problem."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
 
 
 class StatusgenError(click.ClickException):

@@ -253,12 +253,21 @@ def test_a_quoted_key_is_found() -> None:
     assert written == text.replace("'next_update': 2026-11-20 13:00 UTC", "next_update: 2026-11-20 14:10 UTC")
 
 
+def test_a_key_written_twice_is_left_to_the_loader_to_refuse() -> None:
+    front = "title: X\nnext_update: 2026-11-20 13:00 UTC\nnext_update: 2026-11-20 13:30 UTC"
+    text = f"---\n{front}\n---\n\n## 2026-11-20 14:10 UTC — Investigating\nx\n"
+    with pytest.raises(StatusgenError) as caught:
+        set_front_key(text, PATH, "next_update", T, UTC)
+    assert (
+        f"{PATH}:4:1: error: duplicate key 'next_update' (first on line 3)" in caught.value.format_message()
+    )
+
+
 @pytest.mark.parametrize(
     "front",
     [
         "{title: X, next_update: 2026-11-20 13:00 UTC}",  # a flow mapping: no line of its own
         '"next\\x5fupdate": 2026-11-20 13:00 UTC\ntitle: X',  # an escape hides the key
-        "title: X\nnext_update: 2026-11-20 13:00 UTC\nnext_update: 2026-11-20 13:30 UTC",  # twice
     ],
 )
 def test_a_key_that_cannot_be_found_as_one_line_is_refused(front: str) -> None:
@@ -354,7 +363,9 @@ def test_a_monitors_words_become_one_line_that_marks_nothing() -> None:
 
 # ---------------------------------------------------------------- round trip through the loader
 
-ONE_LINE = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40).filter(
+# Control characters, surrogates and non-characters are refused by the loader in any text.
+TEXT_CHARACTERS = st.characters(exclude_categories=("Cs", "Cc"), exclude_characters="\ufffe\uffff")
+ONE_LINE = st.text(TEXT_CHARACTERS, min_size=1, max_size=40).filter(
     lambda text: len(split_lines(text.strip())) == 1
 )
 """Titles: any characters, one non-empty line."""

@@ -212,8 +212,8 @@ def test_an_unreadable_entry_is_reported_at_its_line_and_nothing_is_written(repo
     [
         (
             "- {at: 2026-09-32T16:35:00Z, status: major_outage}  # by hand",
-            "3:8: error: '2026-09-32T16:35:00Z' is not a valid time (day is out of range for month); "
-            "write e.g. '2026-11-20 14:10 UTC'",
+            "3:8: error: '2026-09-32T16:35:00Z' is not a time: there is no day 32 in September 2026 "
+            "(it has 30 days); write e.g. '2026-11-20 14:10 UTC'",
         ),
         (
             "- {at: 2026-11-21T15:00:00Z, status: major_outage, source: probe, x: 1}",

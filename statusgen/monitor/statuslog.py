@@ -26,6 +26,7 @@ from statusgen.load.files import read_text
 from statusgen.load.frontmatter import split_lines
 from statusgen.load.repository import STATUS_LOG
 from statusgen.load.statuslog import parse_status_log
+from statusgen.load.yamlpos import FORBIDDEN
 from statusgen.model import ComponentStatus, LogEntry
 from statusgen.write.atomic import write_text_atomic
 
@@ -125,10 +126,16 @@ def format_entry(entry: _EntryFields) -> str:
     """One log line: ``- {at: 2026-11-20T14:02:00Z, status: major_outage, source: probe, note: "…"}``."""
     parts = [f"at: {entry.at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}", f"status: {entry.status.value}"]
     if entry.source is not None:
-        parts.append(f"source: {_scalar(entry.source)}")
+        parts.append(f"source: {_scalar(_readable(entry.source))}")
     if entry.note is not None:
-        parts.append(f"note: {_quoted(entry.note)}")
+        parts.append(f"note: {_quoted(_readable(entry.note))}")
     return "- {" + ", ".join(parts) + "}"
+
+
+def _readable(text: str) -> str:
+    """``text`` with each character the loader refuses (control characters, lone surrogates …) as
+    U+FFFD: an alert's name is outside input, and one such character would make the whole log unreadable."""
+    return FORBIDDEN.sub("\ufffd", text)
 
 
 def _scalar(text: str) -> str:

@@ -99,7 +99,7 @@ def set_branding(root: Path, key: str, value: str) -> str:
         (
             "logo",
             "assets/\x00logo.svg",
-            "branding logo: the path contains a control character; write a plain one such as assets/logo.svg",
+            "this text holds the control character U+0000 through an escape; remove the escape",
         ),
         (
             "logo",
