@@ -24,6 +24,9 @@ from statusgen.serve.state import LiveState, Snapshot, describe
 RELOAD_PATH = "/_statusgen/livereload.js"
 VERSION_PATH = "/_statusgen/version"
 LONG_POLL_S = 25.0
+IDLE_TIMEOUT_S = 60.0
+"""A connection that sends nothing for this long is closed, so idle sockets cannot pile up threads;
+a long-poll waits on the server's side and is not idle."""
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
 _HOST = re.compile(r"(\[[0-9a-f:.%]+\]|[a-z0-9.-]+)(?::[0-9]{1,5})?")
 _TYPES = {".atom": "application/atom+xml", ".rss": "application/rss+xml", ".ics": "text/calendar"}
@@ -145,6 +148,7 @@ def _misdirected(local: str, port: int) -> Response:
 def handler(state: LiveState, bound: str) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        timeout = IDLE_TIMEOUT_S
 
         def do_GET(self) -> None:
             self._send(_respond(state, bound, self), send_body=True)

@@ -17,6 +17,7 @@ import pytest
 from example import CLOCK
 
 from statusgen.errors import StatusgenError
+from statusgen.serve import http
 from statusgen.serve.http import RELOAD_PATH, VERSION_PATH, host_allowed
 from statusgen.serve.server import DevServer
 
@@ -234,3 +235,15 @@ def test_stopping_does_not_wait_for_open_long_polls(repo: Path) -> None:
     assert time.monotonic() - started < 2
     for poll in polls:
         poll.close()
+
+
+def test_a_connection_that_sends_nothing_is_closed(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(http, "IDLE_TIMEOUT_S", 0.3)
+    with (
+        DevServer(repo, port=0, clock=lambda: CLOCK, log=lambda _: None) as server,
+        socket.create_connection(server.address, timeout=5) as idle,
+    ):
+        started = time.monotonic()
+        assert idle.recv(1) == b""  # the server hung up
+        assert time.monotonic() - started < 4
+        assert ask(server, "/", "Host: localhost")[0] == 200
