@@ -220,6 +220,13 @@ def test_group_mean_is_exact() -> None:
     assert group_measures(members)[0].downtime_s == 0.2
 
 
+def test_magnitudes_too_far_apart_for_decimals_still_add_up() -> None:
+    # A weight of 1e-300 makes the downtime of an outage 3e-297 seconds beside days of 86400.
+    measures = [day_measure(3e-297), day_measure(86400.0)]
+    assert uptime_percent(measures) == 49.99  # truncated: a hair of downtime more than half
+    assert group_measures([[day_measure(3e-297)], [day_measure(0.0)]])[0].downtime_s == 1.5e-297
+
+
 # --- touched_days ---------------------------------------------------------------------------------
 
 

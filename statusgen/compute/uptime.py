@@ -77,9 +77,14 @@ def _exact(value: float) -> Decimal:
 
 
 def _exact_sum(values: Iterable[float]) -> Fraction:
+    decimals = [_exact(value) for value in values]
     total = Decimal(0)
-    for value in values:
-        total = _EXACT.add(total, _exact(value))
+    try:
+        for value in decimals:
+            total = _EXACT.add(total, value)
+    except Inexact:
+        # Magnitudes too far apart for the context (a weight of 1e-300): still exact, as fractions.
+        return sum(map(Fraction, decimals), Fraction(0))
     return Fraction(total)
 
 

@@ -34,15 +34,17 @@ import feedparser
 import icalendar
 import pytest
 from attack import Target
-from example import EXAMPLE_ROOT, NOW, copy_example
+from example import CLOCK, EXAMPLE_ROOT, NOW, copy_example
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from statusgen.build import render_site
 from statusgen.errors import InputError, StatusgenError
 from statusgen.load import load_repository
 from statusgen.model import Repository
-from statusgen.output import OutputTree
+from statusgen.render.site import render_site
+from statusgen.themedirs import theme_dirs
+from statusgen.view.builder import build_view
+from statusgen.write.tree import OutputTree
 
 EXAMPLES = int(os.environ.get("STATUSGEN_FUZZ_EXAMPLES", "100"))
 # CPU seconds to load and render every audience of one mutant (the undamaged example takes less than
@@ -342,7 +344,7 @@ def assert_located(root: Path, error: StatusgenError) -> None:
 def loaded(root: Path) -> Repository | None:
     """The repository, or ``None`` when it is refused with a user error."""
     try:
-        return load_repository(root, now=NOW)
+        return load_repository(root, now=NOW, real_now=CLOCK.real)
     except StatusgenError as error:
         assert_located(root, error)
         return None
@@ -352,7 +354,7 @@ def rendered(repo: Repository) -> Iterator[OutputTree]:
     """Every audience's site; an audience refused with a user error has none."""
     for audience_id in repo.audiences:
         try:
-            yield render_site(repo, audience_id, NOW)
+            yield render_site(build_view(repo, audience_id, NOW), theme_dirs(repo.root))
         except StatusgenError as error:
             assert_located(repo.root, error)
 
