@@ -308,6 +308,31 @@ class LazyPositions:
         return self.tree.lookup(loc, at_key=at_key)
 
 
+MAX_NESTING = 100
+"""Collections nested deeper than this are refused before any reader walks them: no status file
+needs them, and the readers recurse once per level (a few KB of ``[`` cost minutes)."""
+_BRACKET = re.compile(r"[\[\]{}]")
+_BLOCK_ITEMS = re.compile(r"(?:[ ]*[-?][ ]+)+")
+
+
+def _check_nesting(text: str, first_line: int) -> None:
+    """:raises YamlSyntaxError: at the first collection nested deeper than :data:`MAX_NESTING`."""
+    depth = 0
+    for match in _BRACKET.finditer(text):
+        depth = max(depth + (1 if match[0] in "[{" else -1), 0)
+        if depth > MAX_NESTING:
+            raise YamlSyntaxError(position_in(text, match.start(), first_line), _TOO_DEEP)
+    offset = 0
+    for line in text.split("\n"):
+        items = _BLOCK_ITEMS.match(line)
+        if items and items[0].count("-") + items[0].count("?") > MAX_NESTING:
+            raise YamlSyntaxError(position_in(text, offset, first_line), _TOO_DEEP)
+        offset += len(line) + 1
+
+
+_TOO_DEEP = f"collections are nested more than {MAX_NESTING} levels deep here; write them flatter"
+
+
 def load_yaml(text: str, first_line: int = 1) -> tuple[Any, Positions]:
     """Parse one YAML document into its value and the positions of its parts.
 
@@ -318,6 +343,7 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[Any, Positions]:
     try:
         value = quick_mapping(text, _plain_word)
         if value is None:
+            _check_nesting(text, first_line)
             value = _fast_load(text, first_line)
     except Exception:  # the careful reader below says exactly what failed
         return load_yaml_with_positions(text, first_line)
@@ -344,6 +370,7 @@ def _plain_word(word: str) -> Any:
 
 def load_yaml_with_positions(text: str, first_line: int = 1) -> tuple[Any, PositionTree]:
     """:func:`load_yaml` with every position worked out at once, by the pure-Python reader."""
+    _check_nesting(text, first_line)
     try:
         return _load(text, first_line)
     except yaml.MarkedYAMLError as error:

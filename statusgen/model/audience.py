@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 
@@ -44,7 +45,7 @@ class Audience(Model):
     @field_validator("base_url")
     @classmethod
     def _absolute_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
+        if not value.startswith(("http://", "https://")) or not _is_url(value):
             raise ValueError(f"expected an absolute URL such as https://status.example.com/, found {value!r}")
         return value if value.endswith("/") else value + "/"
 
@@ -54,3 +55,13 @@ class Audience(Model):
         if value is not None and not is_valid_zone(value):
             raise ValueError(f"unknown time zone {value!r}; use an IANA name such as America/New_York")
         return value
+
+
+def _is_url(value: str) -> bool:
+    """Whether every renderer can take ``value`` apart: a host, a valid port, no spaces."""
+    try:
+        parts = urlsplit(value)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # "[internal" is no IPv6 address, ":99999" no port
+        return False
+    return bool(parts.hostname) and port_ok and not any(c.isspace() for c in value)

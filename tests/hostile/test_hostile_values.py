@@ -6,6 +6,10 @@ on every reading path (the status log's fast path too), and the output folder ke
 
 from __future__ import annotations
 
+import json
+import time
+from pathlib import Path
+
 import pytest
 from attack import Target, built_example
 from poisoning import assert_every_command_refuses, poisoned, position, replace
@@ -220,3 +224,32 @@ def test_the_first_and_last_readable_years_build(tmp_path_factory: pytest.TempPa
     ):
         assert target.validate().exit_code == 0
         assert target.build().exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "url", ["https://[internal/", "https://a b.example/", "https://x.example:99999/", "https:///"]
+)
+def test_a_base_url_no_renderer_can_take_apart_is_refused(tmp_path: Path, url: str) -> None:
+    target = built_example(tmp_path)
+    before = target.output()
+    audience = target.root / "site-config/audiences/acme-partner.yaml"
+    lines = audience.read_text().splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("base_url:"))
+    lines[index] = f"base_url: {json.dumps(url)}"
+    audience.write_text("\n".join(lines) + "\n")
+    message = f"expected an absolute URL such as https://status.example.com/, found {url!r}"
+    for result in (target.validate(), target.build()):
+        assert result.exit_code == 1, result.output
+        assert message in result.stderr
+    assert target.output() == before
+
+
+@pytest.mark.parametrize("nested", ["x: " + "[" * 101, "x:\n" + "- " * 101 + "a"])
+def test_collections_nested_too_deep_are_refused_at_once(tmp_path: Path, nested: str) -> None:
+    target = built_example(tmp_path)
+    (target.root / "site-config/audiences/acme-partner.yaml").write_text(nested + "\n")
+    started = time.process_time()
+    result = target.validate()
+    assert time.process_time() - started < 5
+    assert result.exit_code == 1
+    assert "collections are nested more than 100 levels deep here; write them flatter" in result.stderr
