@@ -41,6 +41,8 @@ class Audience(Model):
     """A longer outage is no blip: a week bounds what anyone means."""
     branding: Branding = Branding()
     timezone: str | None = None
+    monitor_status: Literal["automatic", "published"] = "automatic"
+    """``published``: statuses recorded by monitors reach this audience only through a published incident."""
 
     @field_validator("base_url")
     @classmethod
