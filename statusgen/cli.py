@@ -452,6 +452,58 @@ def resolve(root: Path, incident_id: str, message: str | None, at: str | None) -
 
 @cli.command()
 @ROOT_OPTION
+@click.argument("incident_id", metavar="ID")
+@click.option("--title", metavar="TEXT", help="The title readers see (default: the monitor's).")
+@click.option(
+    "--message",
+    metavar="TEXT",
+    help="The first update readers see (default: 'We are currently investigating this issue.').",
+)
+@click.option(
+    "--impact",
+    type=click.Choice(["none", "minor", "major", "critical"], case_sensitive=False),
+    help="How bad it is for users (default: the monitor's).",
+)
+@click.option(
+    "--audience", "audiences", multiple=True, metavar="ID", help="Show it to this audience (repeatable)."
+)
+def publish(
+    root: Path,
+    incident_id: str,
+    title: str | None,
+    message: str | None,
+    impact: str | None,
+    audiences: tuple[str, ...],
+) -> None:
+    """Publish the draft incident ID that a monitor opened, in your words.
+
+    The monitor's updates stay as [internal] notes for engineers; MESSAGE becomes the first public
+    update, dated when the draft began; the draft line goes. Audiences with monitor_status:
+    published learn of the outage only through published incidents such as this one.
+
+    \b
+    Examples:
+      statusgen publish 2026-11-20-payment-api-eu \\
+          --title "Elevated payment failures in the EU" \\
+          --message "Some card payments in the EU fail. We are investigating." --impact major
+    """
+    from statusgen.author.publish import publish as write
+    from statusgen.clock import read_clock
+
+    path = write(
+        root,
+        incident_id,
+        title=title,
+        message=message,
+        impact=impact,
+        audiences=audiences,
+        clock=read_clock(),
+    )
+    click.echo(path)
+
+
+@cli.command()
+@ROOT_OPTION
 @click.option(
     "--host",
     default="127.0.0.1",

@@ -42,7 +42,8 @@ def test_an_outage_opens_a_draft_that_the_loader_accepts(repo: Path) -> None:
     assert lines == ["payment-api-eu: operational → major_outage (probe: HTTP 503)", f"created {AUTO}"]
     assert (repo / AUTO).read_text(encoding="utf-8") == (
         "---\n"
-        "# Opened by a monitor. Review it, then set draft: false to publish it.\n"
+        "# Opened by a monitor. Review it, then publish it: "
+        "statusgen publish 2026-11-23-payment-api-eu --message '…'\n"
         "title: 'Payments API (EU): major outage detected'\n"
         "impact: major\n"
         "components: {payment-api-eu: major_outage}\n"

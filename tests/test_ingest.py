@@ -156,8 +156,7 @@ def test_real_alertmanager_outage_recovery_and_unreachable(repo: Path, alertmana
     )
     assert code == 1
     assert output == (
-        f"Error: cannot read alerts from {alertmanager.url}/api/v2/alerts?active=true&silenced=false"
-        "&inhibited=false: connection refused; nothing recorded\n"
+        f"Error: cannot read alerts from {alertmanager.url}/api/v2/alerts: connection refused; nothing recorded\n"
     )
     assert snapshot(repo) == before
 
@@ -175,6 +174,7 @@ def test_file_mode_reads_the_same_json(repo: Path, tmp_path: Path) -> None:
         [
             "payment-api-eu: operational → major_outage (alertmanager: HighErrorRate)",
             "created incidents/auto/2026-11-23-payment-api-eu.md",
+            "checkout: silenced in Alertmanager (CheckoutErrors); status kept",
         ],
     )
 
@@ -276,9 +276,10 @@ def component(alerts: AlertMapping) -> Component:
 def observe(
     alerts: AlertMapping, labels: list[dict[str, str]], policy: AlertPolicy | None = None
 ) -> tuple[str, str | None]:
-    (observation,) = alert_observations(
+    (observation,), kept = alert_observations(
         [component(alerts)], policy or AlertPolicy(), [Alert(x) for x in labels], NOW
     )
+    assert kept == []
     return observation.status.value, observation.note
 
 
@@ -322,13 +323,26 @@ def test_severity_table_label_and_default_come_from_the_policy() -> None:
     assert observe(mapping, [{"service": "api", "severity": "critical"}], policy)[0] == "degraded_performance"
 
 
-def test_parse_alerts_keeps_unprocessed_alerts_and_drops_suppressed_ones() -> None:
+def test_parse_alerts_reads_state_summary_and_times() -> None:
     payload = [
         {"labels": {"alertname": "A"}, "status": {"state": "unprocessed"}},
-        {"labels": {"alertname": "B"}, "status": {"state": "suppressed"}},
-        {"labels": {"alertname": "C"}},
+        {
+            "labels": {"alertname": "B"},
+            "status": {"state": "suppressed"},
+            "annotations": {"summary": "B is slow"},
+        },
+        {
+            "labels": {"alertname": "C"},
+            "startsAt": "2026-11-23T17:55:01.123456789Z",
+            "endsAt": "0001-01-01T00:00:00Z",
+        },
     ]
-    assert [a.name for a in parse_alerts(json.dumps(payload).encode(), "x")] == ["A", "C"]
+    alerts = parse_alerts(json.dumps(payload).encode(), "x")
+    assert [(a.text, a.suppressed) for a in alerts] == [("A", False), ("B is slow", True), ("C", False)]
+    assert (alerts[2].starts_at, alerts[2].ends_at) == (
+        datetime(2026, 11, 23, 17, 55, 1, 123456, tzinfo=UTC),
+        None,
+    )
     with pytest.raises(StatusgenError, match="alert 2 has no 'labels'"):
         parse_alerts(b'[{"labels": {}}, "oops"]', "x")
 

@@ -185,9 +185,18 @@ def test_maintenance_completed_early_ends_early() -> None:
     assert component_timeline("api", [], [window], now=t(5)) == (Interval(t(2), t(2, 40), MAINTENANCE),)
 
 
-def test_an_outage_during_maintenance_outranks_it() -> None:
-    entries = log((t(3), MAJOR), (t(3, 10), OPERATIONAL))
+def test_a_monitor_outage_during_maintenance_is_maintenance_and_resumes_after_it() -> None:
+    entries = log((t(1), PARTIAL), (t(3), MAJOR), (t(4, 30), OPERATIONAL))
     assert component_timeline("api", entries, [maintenance(t(2), t(4), ["api"])], now=t(5)) == (
+        Interval(t(1), t(2), PARTIAL),
+        Interval(t(2), t(4), MAINTENANCE),
+        Interval(t(4), t(4, 30), MAJOR),
+    )
+
+
+def test_an_incident_during_maintenance_outranks_it() -> None:
+    incidents = [maintenance(t(2), t(4), ["api"]), incident(t(3), t(3, 10), {"api": MAJOR})]
+    assert component_timeline("api", [], incidents, now=t(5)) == (
         Interval(t(2), t(3), MAINTENANCE),
         Interval(t(3), t(3, 10), MAJOR),
         Interval(t(3, 10), t(4), MAINTENANCE),
@@ -244,14 +253,17 @@ def sources(draw: st.DrawFn) -> tuple[list[LogEntry], list[Incident], int]:
 def brute_force_status(
     entries: list[LogEntry], incidents: list[Incident], moment: datetime
 ) -> ComponentStatus:
-    """The worst of every source at ``moment``, read straight from the definitions."""
+    """The worst of every source at ``moment``, read straight from the definitions: the log's entry in
+    force unless maintenance is in progress, and every incident open then."""
     in_force = [e for e in entries if e.at <= moment]
-    # Of entries at one instant the later written is in force; max() keeps the first it meets.
-    found = [max(reversed(in_force), key=lambda e: e.at).status] if in_force else []
+    found = []
     for item in incidents:
         end = item.resolved_at
         if item.started <= moment and (end is None or moment < end) and "api" in item.affected:
             found.append(item.affected["api"])
+    if in_force and ComponentStatus.UNDER_MAINTENANCE not in found:
+        # Of entries at one instant the later written is in force; max() keeps the first it meets.
+        found.append(max(reversed(in_force), key=lambda e: e.at).status)
     return worst(found)
 
 

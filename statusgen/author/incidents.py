@@ -140,7 +140,7 @@ def new_incident(
     :returns: the path written, relative to ``root``'s parent as given.
     :raises StatusgenError: for an unknown id, an existing file, or a result that would not load.
     """
-    repo = _load(root, clock)
+    repo = load_checked(root, clock)
     when = _at(at, repo.site.tz, clock)
     affected = dict(_component(repo, spec) for spec in components)
     if not affected:
@@ -148,12 +148,12 @@ def new_incident(
     relative = _new_path(repo, title, when)
     text = incident_text(
         relative,
-        _title(title),
+        title_line(title),
         choice(impact, Impact, option="--impact"),
         affected,
         when,
         message=check_message(message or DEFAULT_MESSAGES[IncidentStatus.INVESTIGATING]),
-        audiences=_audiences(repo, audiences),
+        audiences=audience_ids(repo, audiences),
         internal_note=check_message(internal_note, "--internal-note") if internal_note else None,
     )
     return _create(repo, relative, text, clock)
@@ -177,7 +177,7 @@ def new_maintenance(
     :returns: the path written.
     :raises StatusgenError: for an unknown id, a bad window, an existing file.
     """
-    repo = _load(root, clock)
+    repo = load_checked(root, clock)
     zone = repo.site.tz
     window = (_time(start, zone, "--start"), _time(end, zone, "--end"))
     if window[1] <= window[0]:
@@ -194,12 +194,12 @@ def new_maintenance(
     relative = _new_path(repo, title, window[0])
     text = maintenance_text(
         relative,
-        _title(title),
+        title_line(title),
         list(dict.fromkeys(ids)),
         *window,
         _at(at, zone, clock),
         message=check_message(message or DEFAULT_MESSAGES[MaintenanceStatus.SCHEDULED]),
-        audiences=_audiences(repo, audiences),
+        audiences=audience_ids(repo, audiences),
     )
     return _create(repo, relative, text, clock)
 
@@ -225,7 +225,7 @@ def add_update(
         which this update keeps.
     :returns: the path of the changed file.
     """
-    repo = _load(root, clock)
+    repo = load_checked(root, clock)
     incident = find_incident(repo, incident_id)
     chosen: UpdateStatus = (
         choice(status, MaintenanceStatus, option="--status")
@@ -247,7 +247,7 @@ def resolve(
 
     :raises StatusgenError: for an unknown id or an incident that is already resolved.
     """
-    repo = _load(root, clock)
+    repo = load_checked(root, clock)
     incident = find_incident(repo, incident_id)
     status = MaintenanceStatus.COMPLETED if incident.is_maintenance else IncidentStatus.RESOLVED
     done = next((u for u in incident.updates if u.status is status), None)
@@ -282,7 +282,7 @@ def _insert(
         new = set_front_key(new, incident.path, "next_update", promise, zone)
     update = NewUpdate(_at(at, zone, clock), status, message, internal)
     new = insert_update(new, incident.path, update, zone, to_minute=True)
-    _write_checked(repo.root, path, new, previous=old, clock=clock)
+    write_checked(repo.root, path, new, previous=old, clock=clock)
     return path
 
 
@@ -290,15 +290,15 @@ def _create(repo: Repository, relative: str, text: str, clock: Clock) -> Path:
     path = repo.root / relative
     if path.exists():
         raise StatusgenError(f"{relative} already exists; choose another title or edit that file")
-    _write_checked(repo.root, path, text, previous=None, clock=clock)
+    write_checked(repo.root, path, text, previous=None, clock=clock)
     return path
 
 
-def _write_checked(root: Path, path: Path, text: str, *, previous: str | None, clock: Clock) -> None:
+def write_checked(root: Path, path: Path, text: str, *, previous: str | None, clock: Clock) -> None:
     """Write ``text``; if the repository no longer loads, put back ``previous`` (or remove the file)."""
     write_text_atomic(path, text)
     try:
-        _load(root, clock)
+        load_checked(root, clock)
     except InputError as error:
         if previous is None:
             path.unlink()
@@ -309,7 +309,7 @@ def _write_checked(root: Path, path: Path, text: str, *, previous: str | None, c
         ) from None
 
 
-def _load(root: Path, clock: Clock) -> Repository:
+def load_checked(root: Path, clock: Clock) -> Repository:
     """The repository, refused (like ``validate`` refuses it) with anything dated after the real time."""
     return load_repository(root, now=clock.now, real_now=clock.real)
 
@@ -330,7 +330,7 @@ def _new_path(repo: Repository, title: str, day: datetime) -> str:
     return f"incidents/{local:%Y}/{stem}.md"
 
 
-def _title(title: str) -> str:
+def title_line(title: str) -> str:
     clean = title.strip()
     if not clean or len(split_lines(clean)) > 1:
         raise StatusgenError(
@@ -348,7 +348,7 @@ def _component(repo: Repository, spec: str) -> tuple[str, ComponentStatus]:
     return component.id, chosen
 
 
-def _audiences(repo: Repository, audiences: Sequence[str]) -> list[str]:
+def audience_ids(repo: Repository, audiences: Sequence[str]) -> list[str]:
     """The audiences named, or none (every audience that sees an affected component)."""
     return choose_audiences(repo, audiences, option="--audience") if audiences else []
 

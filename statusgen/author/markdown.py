@@ -171,6 +171,11 @@ def inline_code(text: str) -> str:
     return "`" + one_line(text).replace("`", "'") + "`"
 
 
+MONITOR_WORDS = re.compile(r"^(?:`[^`\n]*`|A monitor) reports ")
+r"""How every update a monitor writes begins (``\`probe\` reports major outage: HTTP 503.``), so
+``statusgen publish`` can tell the monitor's words from a person's."""
+
+
 def check_message(message: str, option: str = "--message") -> str:
     """``message``, refused when it cannot be one update's text exactly as written.
 
@@ -292,6 +297,59 @@ def insert_update(text: str, path: str, update: NewUpdate, zone: tzinfo, *, to_m
     if after is None or _meaning(after.updates) != _meaning([*before.updates, placed]):
         raise StatusgenError(
             f"{path}: the new update would be read as part of another; "
+            "close every code block (``` or ~~~) in the file, then run again"
+        )
+    return written
+
+
+def rewrite_update(
+    text: str,
+    path: str,
+    at: datetime,
+    zone: tzinfo,
+    *,
+    status: UpdateStatus | None = None,
+    internal: bool | None = None,
+    message: str | None = None,
+) -> str:
+    """``text`` with the update written at ``at`` given another status, marker or message.
+
+    The update keeps its time; its heading line (and, with ``message``, its body up to the next
+    update or the end) is replaced, every other byte stays as it was.
+
+    :param status: its new status; ``None`` keeps it (so do ``internal`` and ``message``).
+    :raises StatusgenError: when no single update is written at ``at``, or the result would not read
+        back as exactly that change.
+    """
+    before = _read(text, path, zone)
+    found = [u for u in before.updates if u.at == at]
+    if len(found) != 1:
+        raise StatusgenError(f"{path}: no update at {time_text(at)} to rewrite; run again")
+    old = found[0]
+    new = NewUpdate(
+        at,
+        old.status if status is None else status,
+        old.body if message is None else message,
+        old.internal if internal is None else internal,
+    )
+    lines = split_lines_keeping_ends(text)
+    newline = _line_ending(lines[0])
+    start = old.line - 1
+    later = [u.line - 1 for u in before.updates if u.line > old.line]
+    end = min(later, default=len(lines))
+    while message is not None and end > start + 1 and not lines[end - 1].strip():
+        end -= 1  # the blank lines that part it from the next update stay
+    kept_body = [] if message is not None else lines[start + 1 : end]
+    head = heading(at, new.status, internal=new.internal) + (_line_break(lines[start]) or newline)
+    body = (
+        "".join(line + newline for line in body_text(new.message).split("\n")) if message is not None else ""
+    )
+    written = "".join([*lines[:start], head, body, *kept_body, *lines[end:]])
+    after = _reread(written, path, zone)
+    expected = [new if u is old else u for u in before.updates]
+    if after is None or _meaning(after.updates) != _meaning(expected):
+        raise StatusgenError(
+            f"{path}: the update at {time_text(at)} would not read back as rewritten; "
             "close every code block (``` or ~~~) in the file, then run again"
         )
     return written

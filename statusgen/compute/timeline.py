@@ -135,7 +135,8 @@ def component_timeline(
 ) -> tuple[Interval, ...]:
     """A component's non-operational intervals up to ``now``: the worst of every source at each instant.
 
-    Sources: its status log (blips under ``hide_under`` hidden), every incident that names it for the
+    Sources: its status log (blips under ``hide_under`` hidden, and nothing of it during the component's
+    maintenance: planned work is not an outage, whatever a monitor saw), every incident that names it for the
     time it was open (``[started, resolved_at or now)``), and maintenance that names it during its
     window (``under_maintenance``). Pass only the incidents the audience may see.
 
@@ -146,13 +147,28 @@ def component_timeline(
         operational, none ending after ``now``.
     """
     now = _utc(now)
-    sources = [
-        *log_intervals(log, now, hide_under, since),
-        *_incident_intervals(component_id, incidents, now),
-    ]
+    given = _incident_intervals(component_id, incidents, now)
+    maintenance = [piece for piece in given if piece.status is ComponentStatus.UNDER_MAINTENANCE]
+    sources = [*_outside(log_intervals(log, now, hide_under, since), maintenance), *given]
     if since is not None:
         sources = [piece for piece in sources if piece.end > since]
     return tuple(_worst_wins(sources))
+
+
+def _outside(intervals: Sequence[Interval], holes: Sequence[Interval]) -> list[Interval]:
+    """The parts of ``intervals`` that no interval of ``holes`` covers."""
+    out = list(intervals)
+    for hole in holes:
+        out = [
+            Interval(start, end, piece.status)
+            for piece in out
+            for start, end in (
+                (piece.start, min(piece.end, hole.start)),
+                (max(piece.start, hole.end), piece.end),
+            )
+            if start < end
+        ]
+    return out
 
 
 def status_at(timeline: Sequence[Interval], moment: datetime) -> ComponentStatus:

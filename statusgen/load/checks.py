@@ -184,12 +184,14 @@ def _incident(located: Located[Incident], known: Known) -> Iterator[Problem]:
                 message = f"unknown component '{component}'" + did_you_mean(component, known.components)
                 loc = ("components", index if is_list else component)
                 yield _at(path, tree, loc, message, at_key=not is_list)
-    for index, audience in enumerate(front.audiences or ()):
+    listed = [(("audiences", index), audience) for index, audience in enumerate(front.audiences or ())]
+    titled = [(("names", audience), audience) for audience in getattr(front, "names", {})]
+    for loc, audience in [*listed, *titled]:
         if audience not in known.audiences:
             message = f"unknown audience '{audience}'" + did_you_mean(
                 audience, known.audiences, listing="audiences"
             )
-            yield _at(path, tree, ("audiences", index), message)
+            yield _at(path, tree, loc, message, at_key=loc[0] == "names")
 
 
 def _duplicate_incidents(paths: Iterable[str]) -> Iterator[Problem]:

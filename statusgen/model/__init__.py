@@ -4,7 +4,7 @@ from statusgen.model.audience import Audience, Branding, Selection
 from statusgen.model.catalogue import AlertMapping, Catalogue, Component, Group, Probe
 from statusgen.model.incident import Incident, IncidentFront, MaintenanceFront, Update, Window
 from statusgen.model.repository import Repository
-from statusgen.model.site import AlertPolicy, Site, UptimePolicy, Weights
+from statusgen.model.site import AlertPolicy, Monitoring, MonitoringOverride, Site, UptimePolicy, Weights
 from statusgen.model.status import (
     ComponentStatus,
     Impact,
@@ -32,6 +32,8 @@ __all__ = [
     "LogEntry",
     "MaintenanceFront",
     "MaintenanceStatus",
+    "Monitoring",
+    "MonitoringOverride",
     "Probe",
     "Repository",
     "Selection",

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from statusgen.model.base import Id, Model
+from statusgen.model.site import MonitoringOverride
 from statusgen.timeparse import check_year
 
 LONGEST_TIMEOUT_S = 120
@@ -90,6 +91,8 @@ class Component(Model):
     alerts: AlertMapping | None = None
     auto_incident: bool | None = None
     """Overrides ``site.yaml``'s ``auto_incident`` for this component."""
+    monitoring: MonitoringOverride | None = None
+    """Overrides ``site.yaml``'s ``monitoring`` keys for this component."""
     only_show_if_degraded: bool = False
 
     @field_validator("since")

@@ -45,6 +45,8 @@ class IncidentFront(Model):
     audiences: list[str] | None = None
     """Audiences that see the incident even without a visible affected component."""
     draft: bool = False
+    names: dict[str, str] = {}
+    """Title per audience id, e.g. a draft written in each audience's component names."""
     next_update: Instant | None = None
     postmortem: str | None = None
     started: Instant | None = None
@@ -108,6 +110,11 @@ class Incident:
     @property
     def draft(self) -> bool:
         return self.front.draft
+
+    def title_for(self, audience_id: str) -> str:
+        """The title ``audience_id`` reads: its own from ``names``, else ``title``."""
+        names = self.front.names if isinstance(self.front, IncidentFront) else {}
+        return names.get(audience_id, self.front.title)
 
     @cached_property
     def affected(self) -> dict[str, ComponentStatus]:

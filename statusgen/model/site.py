@@ -47,6 +47,29 @@ class AlertPolicy(Model):
     """Status for a firing alert whose severity is not in ``severities``."""
 
 
+class Monitoring(Model):
+    """How many automated observations in a row change a status, and when a draft is reopened."""
+
+    fail_after: int = Field(2, ge=1, le=100)
+    """Consecutive observations of a new non-operational status before it is recorded."""
+    recover_after: int = Field(2, ge=1, le=100)
+    """Consecutive operational observations before a recovery is recorded."""
+    reopen_within_minutes: float = Field(60, ge=0, le=7 * 24 * 60)
+    """A failure this soon after a draft was resolved reopens that draft instead of opening another."""
+
+
+class MonitoringOverride(Model):
+    """A component's own ``monitoring:`` keys; the ones left out come from ``site.yaml``."""
+
+    fail_after: int | None = Field(None, ge=1, le=100)
+    recover_after: int | None = Field(None, ge=1, le=100)
+    reopen_within_minutes: float | None = Field(None, ge=0, le=7 * 24 * 60)
+
+    def over(self, defaults: Monitoring) -> Monitoring:
+        """``defaults`` with this override's keys replacing theirs."""
+        return defaults.model_copy(update=self.model_dump(exclude_none=True))
+
+
 class Site(Model):
     name: str = Field(min_length=1)
     timezone: str = "UTC"
@@ -55,6 +78,7 @@ class Site(Model):
     alerts: AlertPolicy = AlertPolicy()
     auto_incident: bool = False
     """Open a draft incident when a monitor sees a component leave operational."""
+    monitoring: Monitoring = Monitoring()
 
     @field_validator("timezone")
     @classmethod

@@ -3,17 +3,25 @@
 Everything is read and checked before anything is recorded: if Alertmanager cannot be reached or
 answers something unreadable, nothing is written, because a monitoring outage must never paint the
 page green or red.
+
+Alerts are read as on-call engineers mean them: a silenced or inhibited alert is someone's decision
+to stop being told, not a recovery, so a component whose matching alerts are all suppressed keeps its
+status; a firing alert dates its component's change at its ``startsAt``, a resolved one at its
+``endsAt``; the note is the alert's ``summary`` annotation when it has one.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from statusgen.clock import Clock
 from statusgen.errors import StatusgenError
@@ -24,7 +32,14 @@ from statusgen.monitor.fetch import MIB, FetchError, fetch
 from statusgen.monitor.statuslog import Observation
 
 SOURCE = "alertmanager"
-ALERTS_PATH = "/api/v2/alerts?active=true&silenced=false&inhibited=false"
+ALERTS_PATH = "/api/v2/alerts"
+"""Every alert, suppressed ones too (the API's default): a silence must keep a status, not end it."""
+TOKEN_ENV = "ALERTMANAGER_TOKEN"
+"""A bearer token sent as ``Authorization: Bearer …``."""
+USER_ENV, PASSWORD_ENV = "ALERTMANAGER_USER", "ALERTMANAGER_PASSWORD"
+"""Basic authentication (a ``user:password@`` in ``--url`` works too)."""
+CA_ENV = "ALERTMANAGER_CA_FILE"
+"""A PEM file of the certificate authorities that signed Alertmanager's certificate."""
 TIMEOUT_S = 10.0
 ANSWER_LIMIT = 64 * MIB
 """Largest alerts answer read: some 100 000 alerts, far past any real Alertmanager's."""
@@ -33,13 +48,28 @@ _NOTHING = "; nothing recorded"
 
 @dataclass(frozen=True)
 class Alert:
-    """One firing alert: only its labels matter here."""
+    """One alert as Alertmanager holds it."""
 
     labels: Mapping[str, str]
+    summary: str | None = None
+    """The ``summary`` annotation: what the alert's author wrote for people."""
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    suppressed: bool = False
+    """Silenced or inhibited."""
 
     @property
     def name(self) -> str:
         return self.labels.get("alertname") or "unnamed alert"
+
+    @property
+    def text(self) -> str:
+        """How the alert is named in a note: its summary, else its name."""
+        return self.summary or self.name
+
+    def firing(self, now: datetime) -> bool:
+        """Not suppressed and not yet ended at ``now``."""
+        return not self.suppressed and (self.ends_at is None or self.ends_at > now)
 
 
 def ingest_alertmanager(
@@ -67,8 +97,9 @@ def ingest_alertmanager(
             "add one such as 'alerts: {match: {service: payments}}'"
         )
     alerts = _read(url, file, timeout_s)
-    observations = alert_observations(mapped, repository.site.alerts, alerts, clock.now)
-    return apply_observations(repository, observations, summary)
+    observations, kept = alert_observations(mapped, repository.site.alerts, alerts, clock.now)
+    report = apply_observations(repository, observations, summary, automated=True)
+    return replace(report, notes=(*kept, *report.notes))
 
 
 def _read(url: str | None, file: Path | None, timeout_s: float) -> list[Alert]:
@@ -80,12 +111,22 @@ def _read(url: str | None, file: Path | None, timeout_s: float) -> list[Alert]:
 
 
 def fetch_alerts(url: str, timeout_s: float = TIMEOUT_S) -> list[Alert]:
-    """The active, unsilenced, uninhibited alerts of the Alertmanager at ``url``."""
+    """Every alert of the Alertmanager at ``url``, suppressed ones included.
+
+    Credentials come from ``url``'s ``user:password@`` or the environment (:data:`TOKEN_ENV`,
+    :data:`USER_ENV` and :data:`PASSWORD_ENV`, :data:`CA_ENV`); they never appear in a message.
+    """
     if not url.startswith(("http://", "https://")):
-        raise StatusgenError(f"--url: expected Alertmanager's http:// or https:// address, found '{url}'")
-    endpoint = url.rstrip("/") + ALERTS_PATH
+        raise StatusgenError(
+            "--url: expected Alertmanager's http:// or https:// address, such as http://alertmanager:9093"
+        )
+    address, headers = _credentials(url)
+    endpoint = address.rstrip("/") + ALERTS_PATH
+    ca_file = os.environ.get(CA_ENV) or None
+    if ca_file is not None and not Path(ca_file).is_file():
+        raise StatusgenError(f"{CA_ENV}: {ca_file} is not a file; give the path of a PEM file{_NOTHING}")
     try:
-        response = fetch(endpoint, timeout_s=timeout_s, limit=ANSWER_LIMIT)
+        response = fetch(endpoint, timeout_s=timeout_s, limit=ANSWER_LIMIT, headers=headers, ca_file=ca_file)
     except FetchError as error:
         raise StatusgenError(f"cannot read alerts from {endpoint}: {error}{_NOTHING}") from None
     if response.truncated:
@@ -102,6 +143,23 @@ def fetch_alerts(url: str, timeout_s: float = TIMEOUT_S) -> list[Alert]:
     return parse_alerts(response.body, endpoint)
 
 
+def _credentials(url: str) -> tuple[str, dict[str, str]]:
+    """``url`` without its ``user:password@``, and the Authorization header to send, if any."""
+    parts = urlsplit(url)
+    user, password = parts.username, parts.password
+    if user is not None:
+        parts = parts._replace(netloc=parts.netloc.rpartition("@")[2])
+    else:
+        user, password = os.environ.get(USER_ENV) or None, os.environ.get(PASSWORD_ENV, "")
+    token = os.environ.get(TOKEN_ENV) or None
+    if token is not None:
+        return urlunsplit(parts), {"Authorization": f"Bearer {token}"}
+    if user is None:
+        return urlunsplit(parts), {}
+    pair = f"{unquote(user)}:{unquote(password or '')}".encode()
+    return urlunsplit(parts), {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
+
+
 def read_alerts_file(path: Path) -> list[Alert]:
     """The active alerts in ``path``, a saved answer of ``/api/v2/alerts``."""
     try:
@@ -112,7 +170,7 @@ def read_alerts_file(path: Path) -> list[Alert]:
 
 
 def parse_alerts(content: bytes, origin: str) -> list[Alert]:
-    """Alerts from Alertmanager API v2 JSON; suppressed ones (``status.state``) are left out.
+    """Alerts from Alertmanager API v2 JSON; ``status.state: suppressed`` marks silenced or inhibited ones.
 
     An ``unprocessed`` alert is firing: Alertmanager has only not routed it yet.
 
@@ -138,24 +196,67 @@ def _alert(item: Any, index: int, origin: str) -> Alert | None:
         )
     status = item.get("status")
     state = status.get("state") if isinstance(status, dict) else None
-    return None if state == "suppressed" else Alert(labels)
+    annotations = item.get("annotations")
+    summary = annotations.get("summary") if isinstance(annotations, dict) else None
+    return Alert(
+        labels,
+        summary=summary if isinstance(summary, str) and summary.strip() else None,
+        starts_at=_moment(item.get("startsAt")),
+        ends_at=_moment(item.get("endsAt")),
+        suppressed=state == "suppressed",
+    )
+
+
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+
+
+def _moment(value: Any) -> datetime | None:
+    """An alert's RFC 3339 time (Go writes nanoseconds); ``None`` for none, Go's zero time, or
+    anything unreadable: a time is a detail, the alert still counts."""
+    if not isinstance(value, str) or value.startswith("0001-"):
+        return None
+    try:
+        moment = datetime.fromisoformat(_FRACTION.sub(r"\1", value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def alert_observations(
-    components: Sequence[Component], policy: AlertPolicy, alerts: Sequence[Alert], at: datetime
-) -> list[Observation]:
-    """Each component's worst status among the alerts it matches; operational when none match.
+    components: Sequence[Component], policy: AlertPolicy, alerts: Sequence[Alert], now: datetime
+) -> tuple[list[Observation], list[str]]:
+    """Each component's worst status among its firing alerts, and a note for each one kept as it is.
 
-    The note lists the matching alert names, sorted.
+    A firing alert's change is dated at the earliest ``startsAt`` of the worst ones (never after
+    ``now``); without any, the component is operational since the latest ``endsAt`` of its ended
+    alerts, or ``now``. A component whose matching alerts are all suppressed gets no observation.
+    The note lists the firing alerts' summaries (or names), sorted.
     """
-    observations = []
+    observations, kept = [], []
     for component in components:
         assert component.alerts is not None  # the caller passes components with a matcher
-        firing = [alert for alert in alerts if matches(component.alerts, alert.labels)]
-        status = worst([severity_status(policy, alert) for alert in firing])
-        note = ", ".join(sorted({alert.name for alert in firing})) or None
-        observations.append(Observation(component.id, status, at, SOURCE, note))
-    return observations
+        matching = [alert for alert in alerts if matches(component.alerts, alert.labels)]
+        firing = [alert for alert in matching if alert.firing(now)]
+        if firing:
+            observations.append(_firing(component.id, policy, firing, now))
+        elif any(alert.suppressed for alert in matching):
+            names = ", ".join(sorted({alert.text for alert in matching if alert.suppressed}))
+            kept.append(f"{component.id}: silenced in Alertmanager ({names}); status kept")
+        else:
+            ended = [
+                alert.ends_at for alert in matching if alert.ends_at is not None and alert.ends_at <= now
+            ]
+            observations.append(
+                Observation(component.id, ComponentStatus.OPERATIONAL, max(ended, default=now), SOURCE)
+            )
+    return observations, kept
+
+
+def _firing(component_id: str, policy: AlertPolicy, firing: Sequence[Alert], now: datetime) -> Observation:
+    status = worst([severity_status(policy, alert) for alert in firing])
+    starts = [a.starts_at for a in firing if a.starts_at is not None and severity_status(policy, a) is status]
+    note = ", ".join(sorted({alert.text for alert in firing}))
+    return Observation(component_id, status, min([*starts, now]) if starts else now, SOURCE, note)
 
 
 def matches(mapping: AlertMapping, labels: Mapping[str, str]) -> bool:

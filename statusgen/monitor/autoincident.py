@@ -2,7 +2,9 @@
 
 A transition away from operational opens a draft with an Investigating update written from the
 monitor's note; later transitions update that incident (never a second one) and the return to
-operational resolves it. People publish a draft by setting ``draft: false`` in a pull request.
+operational resolves it. A failure within ``reopen_within_minutes`` of a draft's resolution reopens
+that draft (its Resolved update becomes Monitoring) instead of opening another. The title is written
+in each audience's component names (``names:``). People publish a draft with ``statusgen publish``.
 
 The text is written by :mod:`statusgen.author.markdown`, with its rules: an update goes where the
 file's order puts it, and keeps the observation's second (the next free one when it is taken); the
@@ -14,14 +16,32 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import tzinfo
+from datetime import timedelta, tzinfo
 from pathlib import Path
 
-from statusgen.author.markdown import NewUpdate, inline_code, insert_update, new_file, one_line, set_front_key
+from statusgen.author.markdown import (
+    NewUpdate,
+    inline_code,
+    insert_update,
+    new_file,
+    one_line,
+    rewrite_update,
+    set_front_key,
+)
 from statusgen.errors import InputError, Problem
 from statusgen.load.incidents import load_incident
 from statusgen.load.repository import INCIDENTS
-from statusgen.model import Component, ComponentStatus, Impact, Incident, IncidentFront, IncidentStatus
+from statusgen.model import (
+    Component,
+    ComponentStatus,
+    Impact,
+    Incident,
+    IncidentFront,
+    IncidentStatus,
+    Monitoring,
+    Repository,
+)
+from statusgen.model.selection import select_components
 from statusgen.monitor.statuslog import Observation, Transition
 from statusgen.write.atomic import write_text_atomic
 
@@ -37,42 +57,92 @@ IMPACT = {
 """Impact of a draft opened for a component in each status."""
 
 _OPEN_WORDS = (IncidentStatus.INVESTIGATING, IncidentStatus.IDENTIFIED, IncidentStatus.MONITORING)
-_OPENED = "Opened by a monitor. Review it, then set draft: false to publish it."
+_OPENED = "Opened by a monitor. Review it, then publish it: statusgen publish {id} --message '…'"
 
 
 def update_auto_incident(
-    root: Path, component: Component, transition: Transition, zone: tzinfo
+    repository: Repository, component: Component, transition: Transition, policy: Monitoring
 ) -> str | None:
-    """Open, update or resolve ``component``'s auto incident for ``transition``.
+    """Open, update, resolve or reopen ``component``'s auto incident for ``transition``.
 
     The caller holds the component's lock, so the incident read here is the current one.
 
-    :param zone: the site's zone: it dates the file name and reads heading times without a zone.
+    :param policy: the component's ``monitoring`` settings (``reopen_within_minutes``).
     :returns: a summary line (``created incidents/auto/….md``), or ``None`` when nothing changed.
-    :raises InputError: when the open auto incident of the component cannot be read.
+    :raises InputError: when an auto incident of the component cannot be read.
     """
+    root, zone = repository.root, repository.site.tz
     observation = transition.observation
-    current = _open_incident(root, component.id, zone)
+    found = _auto_incidents(root, component.id, zone)
+    current = max((i for i in found if i[1].resolved_at is None), key=lambda i: i[1].started, default=None)
     if current is not None:
         return _follow_up(root, current, observation, zone)
     if transition.previous is not ComponentStatus.OPERATIONAL:
         return None
+    window = timedelta(minutes=policy.reopen_within_minutes)
+    recent = [i for i in found if _resolved_within(i[1], observation, window)]
+    if recent:
+        return _reopen(root, max(recent, key=lambda i: i[1].started), observation, zone)
     path = _new_path(root, component.id, observation.at.astimezone(zone).date().isoformat())
     relative = path.relative_to(root).as_posix()
-    write_text_atomic(path, new_incident_text(relative, component, observation))
+    write_text_atomic(
+        path, new_incident_text(relative, component, observation, _names(repository, component))
+    )
     return f"created {relative}"
 
 
-def new_incident_text(path: str, component: Component, observation: Observation) -> str:
-    """The Markdown of a fresh draft incident for ``observation``, to be written at ``path``."""
-    front = {
-        "title": f"{one_line(component.name)}: {observation.status.label.lower()} detected",
+def new_incident_text(
+    path: str, component: Component, observation: Observation, names: dict[str, str] | None = None
+) -> str:
+    """The Markdown of a fresh draft incident for ``observation``, to be written at ``path``.
+
+    :param names: the component's name for each audience that calls it something else.
+    """
+    front: dict[str, object] = {
+        "title": _title(component.name, observation),
         "impact": IMPACT[observation.status],
         "components": {component.id: observation.status},
         "draft": True,
     }
+    if names:
+        front["names"] = {audience: _title(name, observation) for audience, name in sorted(names.items())}
     update = NewUpdate(observation.at, IncidentStatus.INVESTIGATING, _seen(observation))
-    return new_file(path, front, [update], comment=_OPENED, to_minute=False)
+    comment = _OPENED.format(id=Path(path).stem)
+    return new_file(path, front, [update], comment=comment, to_minute=False)
+
+
+def _title(name: str, observation: Observation) -> str:
+    return f"{one_line(name)}: {observation.status.label.lower()} detected"
+
+
+def _names(repository: Repository, component: Component) -> dict[str, str]:
+    """The component's name for every audience that sees it under a name of its own."""
+    return {
+        audience_id: name
+        for audience_id, audience in repository.audiences.items()
+        if (name := component.names.get(audience_id, component.name)) != component.name
+        and component.id in select_components(repository.catalogue, audience.components)
+    }
+
+
+def _resolved_within(incident: Incident, observation: Observation, window: timedelta) -> bool:
+    """Whether ``incident`` is a draft resolved at most ``window`` before ``observation``."""
+    end = incident.resolved_at
+    return incident.draft and end is not None and end <= observation.at <= end + window
+
+
+def _reopen(root: Path, found: tuple[Path, Incident], observation: Observation, zone: tzinfo) -> str:
+    """Turn the draft's Resolved update into Monitoring and add the new failure to it."""
+    path, incident = found
+    relative = path.relative_to(root).as_posix()
+    text = path.read_bytes().decode("utf-8")
+    for update in incident.updates:
+        if update.status is IncidentStatus.RESOLVED:
+            text = rewrite_update(text, relative, update.at, zone, status=IncidentStatus.MONITORING)
+    text = _with_status(text, relative, incident, observation, zone)
+    again = NewUpdate(observation.at, IncidentStatus.INVESTIGATING, _seen(observation, again=True))
+    write_text_atomic(path, insert_update(text, relative, again, zone, to_minute=False))
+    return f"reopened {relative}"
 
 
 def _follow_up(
@@ -87,13 +157,10 @@ def _follow_up(
         write_text_atomic(path, insert_update(text, relative, update, zone, to_minute=False))
         return f"resolved {relative}"
     front = incident.front
-    assert isinstance(front, IncidentFront)  # _open_incident keeps incidents only
+    assert isinstance(front, IncidentFront)  # _auto_incidents keeps incidents only
     if front.components.get(observation.component) is observation.status:
         return None
-    components = {**front.components, observation.component: observation.status}
-    text = set_front_key(text, relative, "components", components, zone)
-    if IMPACT[observation.status].severity > front.impact.severity:
-        text = set_front_key(text, relative, "impact", IMPACT[observation.status], zone)
+    text = _with_status(text, relative, incident, observation, zone)
     # Keep the word a person may have moved on to (Identified, Monitoring): a monitor cannot judge it.
     word = next((u.status for u in reversed(incident.updates) if u.status in _OPEN_WORDS), None)
     update = NewUpdate(
@@ -103,8 +170,19 @@ def _follow_up(
     return f"updated {relative}"
 
 
-def _open_incident(root: Path, component_id: str, zone: tzinfo) -> tuple[Path, Incident] | None:
-    """The newest unresolved incident in ``incidents/auto/`` opened for ``component_id``."""
+def _with_status(text: str, relative: str, incident: Incident, observation: Observation, zone: tzinfo) -> str:
+    """``text`` with the front matter giving the component ``observation``'s status (and its impact)."""
+    front = incident.front
+    assert isinstance(front, IncidentFront)  # _auto_incidents keeps incidents only
+    components = {**front.components, observation.component: observation.status}
+    text = set_front_key(text, relative, "components", components, zone)
+    if IMPACT[observation.status].severity > front.impact.severity:
+        text = set_front_key(text, relative, "impact", IMPACT[observation.status], zone)
+    return text
+
+
+def _auto_incidents(root: Path, component_id: str, zone: tzinfo) -> list[tuple[Path, Incident]]:
+    """The incidents in ``incidents/auto/`` opened for ``component_id``."""
     folder = root / AUTO
     stem = re.compile(rf"^\d{{4}}-\d{{2}}-\d{{2}}-{re.escape(component_id)}(-\d+)?$")
     found: list[tuple[Path, Incident]] = []
@@ -118,8 +196,7 @@ def _open_incident(root: Path, component_id: str, zone: tzinfo) -> tuple[Path, I
             found.append((path, incident))
     if problems:
         raise InputError(problems)
-    unresolved = [item for item in found if item[1].resolved_at is None]
-    return max(unresolved, key=lambda item: item[1].started, default=None)
+    return found
 
 
 def _new_path(root: Path, component_id: str, day: str) -> Path:
@@ -130,8 +207,8 @@ def _new_path(root: Path, component_id: str, day: str) -> Path:
     return root / AUTO / f"{next(name for name in candidates if name not in taken)}.md"
 
 
-def _seen(observation: Observation) -> str:
-    what = f"{_who(observation)} reports {observation.status.label.lower()}"
+def _seen(observation: Observation, *, again: bool = False) -> str:
+    what = f"{_who(observation)} reports {observation.status.label.lower()}" + (" again" if again else "")
     note = one_line(observation.note or "")
     return f"{what}: {note.rstrip('.')}." if note else f"{what}."
 

@@ -15,6 +15,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -107,30 +108,41 @@ class _HTTPHandler(urllib.request.HTTPHandler):
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, deadline: _Deadline) -> None:
+    def __init__(self, deadline: _Deadline, ca_file: str | None) -> None:
         super().__init__()
         self.deadline = deadline
+        self.ca_file = ca_file
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         connection = partial(_HTTPSConnection, deadline=self.deadline)
-        return self.do_open(connection, req, context=ssl.create_default_context())
+        return self.do_open(connection, req, context=ssl.create_default_context(cafile=self.ca_file))
 
 
-def fetch(url: str, *, timeout_s: float, limit: int, method: str = "GET") -> Response:
+def fetch(
+    url: str,
+    *,
+    timeout_s: float,
+    limit: int,
+    method: str = "GET",
+    headers: Mapping[str, str] | None = None,
+    ca_file: str | None = None,
+) -> Response:
     """Send one request to ``url`` and read at most ``limit`` bytes of the answer; redirects are followed.
 
     The whole request, redirects included, ends within ``timeout_s``.
 
+    :param headers: sent besides the User-Agent, e.g. ``Authorization``.
+    :param ca_file: a PEM file of the certificate authorities to trust instead of the system's.
     :raises FetchError: when there is no HTTP answer in time (refused, timed out, DNS, TLS, broken answer).
     """
     request = urllib.request.Request(
         url,
         method=method,
         data=b"" if method == "POST" else None,
-        headers={"User-Agent": f"statusgen/{__version__}"},
+        headers={"User-Agent": f"statusgen/{__version__}", **(headers or {})},
     )
     deadline = _Deadline(timeout_s)
-    opener = urllib.request.build_opener(_HTTPHandler(deadline), _HTTPSHandler(deadline))
+    opener = urllib.request.build_opener(_HTTPHandler(deadline), _HTTPSHandler(deadline, ca_file))
     start = time.monotonic()
     try:
         status, body = _send(opener, request, timeout_s, limit)

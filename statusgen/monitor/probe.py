@@ -51,7 +51,7 @@ def probe_components(
         Observation(component_id, result.status, at, SOURCE, result.note)
         for component_id, result in zip(probes, results, strict=True)
     ]
-    return apply_observations(repository, observations, summary)
+    return apply_observations(repository, observations, summary, automated=True)
 
 
 def _probes(repository: Repository, component_ids: Sequence[str]) -> dict[str, Probe]:

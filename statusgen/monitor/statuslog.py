@@ -122,6 +122,16 @@ def append_observation(root: Path, observation: Observation, zone: tzinfo) -> Tr
     return Transition(observation, previous, latest=slot == len(entries))
 
 
+def newest_entry(root: Path, component: str, zone: tzinfo) -> LogEntry | None:
+    """The entry in force from the end of ``component``'s log on (``None``: it has none).
+
+    :raises InputError: when the log has a problem, as the loader would report it.
+    """
+    relative = log_path(root, component).relative_to(root).as_posix()
+    entries = _read_log(root, relative, zone)[2]
+    return entries[-1] if entries else None
+
+
 def format_entry(entry: _EntryFields) -> str:
     """One log line: ``- {at: 2026-11-20T14:02:00Z, status: major_outage, source: probe, note: "…"}``."""
     parts = [f"at: {entry.at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}", f"status: {entry.status.value}"]

@@ -97,7 +97,8 @@ def build_view(
     for position, component in _positions(visible):
         touching = by_component[component.id]
         recent = [i for i in touching if _reaches(i, frame.bars_start, now)]
-        log = repo.status_log.get(component.id, ())
+        # The gate: a `published` audience learns what monitors recorded only from published incidents.
+        log = repo.status_log.get(component.id, ()) if audience.monitor_status == "automatic" else ()
         measures[component.id], titles[component.id], series, status = _component_days(
             memo, frame, component, log, recent
         )
@@ -188,10 +189,9 @@ def _cached_incident_view(
     """The incident as the audience sees it, or None when it does not see it."""
 
     def view() -> IncidentView | None:
-        audience = frame.audience
-        if not _shows(incident, frame.audience_id, audience, selection.ids, frame.now):
+        if not _shows(incident, frame.audience_id, frame.audience, selection.ids, frame.now):
             return None
-        return _incident_view(incident, audience, selection.names, frame.tz, frame.now, credits)
+        return _incident_view(incident, frame, selection.names, credits)
 
     # The selection stands for the audience and the catalogue: it is made anew when either changes.
     key = (incident.id, phase(incident, frame.now), frame.tz.key)
@@ -224,7 +224,7 @@ def _component_days(
         )
 
     if known is None:
-        measures, titles = measure(frame.policy.days), _titles_by_day(recent, frame.tz, frame.now)
+        measures, titles = measure(frame.policy.days), _titles_by_day(recent, frame)
         series = uptime_series(measures, titles)
     else:
         known_measures, titles, known_series = known
@@ -276,14 +276,10 @@ def _visible_updates(incident: Incident, audience: Audience, now: datetime) -> l
 
 
 def _incident_view(
-    incident: Incident,
-    audience: Audience,
-    names: dict[str, str],
-    tz: ZoneInfo,
-    now: datetime,
-    authors: Mapping[tuple[str, str], str],
+    incident: Incident, frame: _Frame, names: dict[str, str], authors: Mapping[tuple[str, str], str]
 ) -> IncidentView:
-    updates = _visible_updates(incident, audience, now)
+    tz, now = frame.tz, frame.now
+    updates = _visible_updates(incident, frame.audience, now)
     front = incident.front
     window = front.window if isinstance(front, MaintenanceFront) else None
     status = current_status(incident, updates, now)
@@ -292,7 +288,7 @@ def _incident_view(
     return IncidentView(
         id=incident.id,
         kind="maintenance" if window else "incident",
-        title=incident.title,
+        title=incident.title_for(frame.audience_id),
         impact=front.impact,
         draft=incident.draft,
         status=status,
@@ -359,8 +355,9 @@ def _by_start(incident: Incident | IncidentView) -> tuple[datetime, str]:
     return (incident.started, incident.id)
 
 
-def _titles_by_day(incidents: list[Incident], tz: ZoneInfo, now: datetime) -> dict[date, tuple[str, ...]]:
+def _titles_by_day(incidents: list[Incident], frame: _Frame) -> dict[date, tuple[str, ...]]:
     """Titles of the incidents that were open on each local day, oldest incident first."""
+    tz, now = frame.tz, frame.now
     days: dict[date, list[str]] = {}
     for incident in sorted(incidents, key=_by_start):
         if incident.started > now:
@@ -368,7 +365,7 @@ def _titles_by_day(incidents: list[Incident], tz: ZoneInfo, now: datetime) -> di
         # An incident written only as "Resolved" still marks the day it happened.
         end = max(min(incident.resolved_at or now, now), incident.started + _INSTANT)
         for day in touched_days(incident.started, end, tz):
-            days.setdefault(day, []).append(incident.title)
+            days.setdefault(day, []).append(incident.title_for(frame.audience_id))
     return {day: tuple(titles) for day, titles in days.items()}
 
 
