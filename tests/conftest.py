@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import monitoring
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -26,3 +28,16 @@ def build_fixture_repo(name: str, target: Path) -> Path:
 def fixture_repo(tmp_path: Path) -> Callable[[str], Path]:
     """``fixture_repo("unknown-key")`` → a fresh copy of that fixture repository."""
     return lambda name: build_fixture_repo(name, tmp_path / name)
+
+
+@pytest.fixture
+def alertmanager(tmp_path: Path) -> Iterator[monitoring.Alertmanager]:
+    """A real Alertmanager for the test (a failure in CI when the package is missing)."""
+    if not Path(monitoring.ALERTMANAGER).exists():
+        message = f"{monitoring.ALERTMANAGER} is missing: install the Debian package prometheus-alertmanager"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    server = monitoring.Alertmanager(tmp_path)
+    yield server
+    server.stop()

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+import socket
+import subprocess
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from statusgen.cli import cli
@@ -24,3 +30,91 @@ def snapshot(root: Path) -> dict[str, bytes]:
     return {
         path.relative_to(root).as_posix(): path.read_bytes() for path in root.rglob("*") if path.is_file()
     }
+
+
+ALERTMANAGER = "/usr/bin/prometheus-alertmanager"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class Alertmanager:
+    """A real prometheus-alertmanager on 127.0.0.1 with a receiver that sends nothing."""
+
+    def __init__(self, workdir: Path) -> None:
+        config = workdir / "alertmanager.yml"
+        config.write_text('route: {receiver: "null"}\nreceivers: [{name: "null"}]\n', encoding="utf-8")
+        self.url = f"http://127.0.0.1:{free_port()}"
+        self.log = workdir / "alertmanager.log"
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [
+                    ALERTMANAGER,
+                    f"--config.file={config}",
+                    f"--storage.path={workdir / 'data'}",
+                    f"--web.listen-address={self.url.removeprefix('http://')}",
+                    "--cluster.listen-address=",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self._wait_ready()
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"alertmanager exited: {self.log.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/-/ready", timeout=1) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.05)
+        pytest.fail(f"alertmanager did not get ready: {self.log.read_text(errors='replace')}")
+
+    def post(self, labels: list[dict[str, str]], *, resolved: bool = False) -> None:
+        now = datetime.now(UTC)
+        ends = now - timedelta(seconds=1) if resolved else now + timedelta(hours=1)
+        alerts = [
+            {"labels": one, "startsAt": (now - timedelta(minutes=5)).isoformat(), "endsAt": ends.isoformat()}
+            for one in labels
+        ]
+        request = urllib.request.Request(
+            f"{self.url}/api/v2/alerts",
+            data=json.dumps(alerts).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            assert answer.status == 200
+
+    def silence(self, matchers: dict[str, str], comment: str = "on it") -> None:
+        """Silence every alert with these labels for an hour, as an on-call engineer does."""
+        now = datetime.now(UTC)
+        silence = {
+            "matchers": [
+                {"name": k, "value": v, "isRegex": False, "isEqual": True} for k, v in matchers.items()
+            ],
+            "startsAt": now.isoformat(),
+            "endsAt": (now + timedelta(hours=1)).isoformat(),
+            "createdBy": "on-call",
+            "comment": comment,
+        }
+        request = urllib.request.Request(
+            f"{self.url}/api/v2/silences",
+            data=json.dumps(silence).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            assert answer.status == 200
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
-import subprocess
 import threading
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from monitoring import NOW, run, snapshot
+from monitoring import NOW, Alertmanager, run, snapshot
 
 from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
@@ -25,7 +20,6 @@ from statusgen.model import AlertMapping, AlertPolicy, Component, ComponentStatu
 from statusgen.monitor.alertmanager import Alert, alert_observations, parse_alerts
 
 MakeRepo = Callable[[str], Path]
-ALERTMANAGER = "/usr/bin/prometheus-alertmanager"
 FIRING = [
     {"alertname": "HighErrorRate", "service": "payments", "region": "eu", "severity": "critical"},
     {"alertname": "LatencyHigh", "service": "payments", "region": "eu", "severity": "warning"},
@@ -38,82 +32,6 @@ FIRING = [
 @pytest.fixture
 def repo(fixture_repo: MakeRepo) -> Path:
     return fixture_repo("monitor")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-class Alertmanager:
-    """A real prometheus-alertmanager on 127.0.0.1 with a receiver that sends nothing."""
-
-    def __init__(self, workdir: Path) -> None:
-        config = workdir / "alertmanager.yml"
-        config.write_text('route: {receiver: "null"}\nreceivers: [{name: "null"}]\n', encoding="utf-8")
-        self.url = f"http://127.0.0.1:{free_port()}"
-        self.log = workdir / "alertmanager.log"
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                [
-                    ALERTMANAGER,
-                    f"--config.file={config}",
-                    f"--storage.path={workdir / 'data'}",
-                    f"--web.listen-address={self.url.removeprefix('http://')}",
-                    "--cluster.listen-address=",
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        self._wait_ready()
-
-    def _wait_ready(self) -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"alertmanager exited: {self.log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/-/ready", timeout=1) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.05)
-        pytest.fail(f"alertmanager did not get ready: {self.log.read_text(errors='replace')}")
-
-    def post(self, labels: list[dict[str, str]], *, resolved: bool = False) -> None:
-        now = datetime.now(UTC)
-        ends = now - timedelta(seconds=1) if resolved else now + timedelta(hours=1)
-        alerts = [
-            {"labels": one, "startsAt": (now - timedelta(minutes=5)).isoformat(), "endsAt": ends.isoformat()}
-            for one in labels
-        ]
-        request = urllib.request.Request(
-            f"{self.url}/api/v2/alerts",
-            data=json.dumps(alerts).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=5) as answer:
-            assert answer.status == 200
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
-@pytest.fixture
-def alertmanager(tmp_path: Path) -> Iterator[Alertmanager]:
-    if not Path(ALERTMANAGER).exists():
-        message = f"{ALERTMANAGER} is missing: install the Debian package prometheus-alertmanager"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    server = Alertmanager(tmp_path)
-    yield server
-    server.stop()
 
 
 @pytest.mark.alertmanager
@@ -156,7 +74,8 @@ def test_real_alertmanager_outage_recovery_and_unreachable(repo: Path, alertmana
     )
     assert code == 1
     assert output == (
-        f"Error: cannot read alerts from {alertmanager.url}/api/v2/alerts: connection refused; nothing recorded\n"
+        f"Error: cannot read alerts from {alertmanager.url}/api/v2/alerts: "
+        "connection refused; nothing recorded\n"
     )
     assert snapshot(repo) == before
 

@@ -96,7 +96,9 @@ def build_view(
     by_component = _incidents_by_component(shown, visible_ids)
     for position, component in _positions(visible):
         touching = by_component[component.id]
-        recent = [i for i in touching if _reaches(i, frame.bars_start, now)]
+        # A draft repeats what the log says until someone publishes it: its statuses would count twice,
+        # and across a reopened draft's quiet spell they would count time that was up.
+        recent = [i for i in touching if not i.draft and _reaches(i, frame.bars_start, now)]
         # The gate: a `published` audience learns what monitors recorded only from published incidents.
         log = repo.status_log.get(component.id, ()) if audience.monitor_status == "automatic" else ()
         measures[component.id], titles[component.id], series, status = _component_days(
