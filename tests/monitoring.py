@@ -18,10 +18,11 @@ from statusgen.cli import cli
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
 
 
-def run(root: Path, *args: str, now: datetime = NOW) -> tuple[int, str]:
-    """Run ``statusgen ARGS --root ROOT`` with the clock at ``now``; (exit code, stdout + stderr)."""
-    env = {"SOURCE_DATE_EPOCH": str(int(now.timestamp()))}
-    result = CliRunner().invoke(cli, [*args, "--root", str(root)], env=env)
+def run(root: Path, *args: str, now: datetime = NOW, env: dict[str, str] | None = None) -> tuple[int, str]:
+    """Run ``statusgen ARGS --root ROOT`` with the clock at ``now`` and ``env`` set; (exit code,
+    stdout + stderr)."""
+    clock = {"SOURCE_DATE_EPOCH": str(int(now.timestamp()))}
+    result = CliRunner().invoke(cli, [*args, "--root", str(root)], env={**clock, **(env or {})})
     return result.exit_code, result.output
 
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from monitoring import NOW, run
 
+from statusgen.clock import Clock
 from statusgen.load import load_repository
 from statusgen.model import ComponentStatus, Impact, Incident, IncidentStatus
+from statusgen.monitor.apply import record_status
 from statusgen.view.builder import build_view
 
 MakeRepo = Callable[[str], Path]
@@ -218,3 +223,40 @@ def test_a_person_resolving_in_the_minute_of_a_monitor_update_comes_after_it(rep
         IncidentStatus.RESOLVED
     ]
     assert resolved.resolved_at == datetime(2026, 11, 23, 10, 10, 45, tzinfo=UTC)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_the_draft_follows_the_log_in_whatever_order_writers_arrive(repo: Path, data: st.DataObject) -> None:
+    """Writers hold the component's lock one at a time, so concurrency is an arrival order: any
+    permutation of the observations must leave one draft whose updates mirror the log entry by entry."""
+    shutil.rmtree(repo / "incidents" / "auto", ignore_errors=True)
+    (repo / "status-log" / "payment-api-eu.yaml").unlink(missing_ok=True)
+    site = repo / "site-config" / "site.yaml"
+    site.write_text(
+        site.read_text(encoding="utf-8").replace("reopen_within_minutes: 0", "reopen_within_minutes: 60")
+    )
+    kinds = st.sampled_from([ComponentStatus.OPERATIONAL, ComponentStatus.MAJOR_OUTAGE])
+    seen = data.draw(st.lists(kinds, min_size=1, max_size=8))
+    start = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    for index in data.draw(st.permutations(range(len(seen)))):
+        at = start + timedelta(minutes=index)
+        clock = Clock(NOW, NOW)
+        record_status(
+            repo, "payment-api-eu", seen[index].value, at=at.isoformat(), source="probe", clock=clock
+        )
+    entries = load_repository(repo, now=NOW).status_log.get("payment-api-eu", ())
+    drafts = [
+        i for i in load_repository(repo, now=NOW).incidents if i.id.startswith("2026-11-23-payment-api-eu")
+    ]
+    if not entries:
+        assert drafts == []
+        return
+    (draft,) = drafts
+    words = [(u.at, u.status) for u in draft.updates]
+    assert [at for at, _ in words] == [e.at for e in entries]
+    for (_, word), entry, last in zip(words, entries, [False] * (len(entries) - 1) + [True], strict=True):
+        if entry.status is ComponentStatus.OPERATIONAL:
+            assert word in ({IncidentStatus.RESOLVED} if last else {IncidentStatus.MONITORING})
+        else:
+            assert word is IncidentStatus.INVESTIGATING

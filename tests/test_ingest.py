@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import threading
@@ -102,6 +103,7 @@ class _Answer(BaseHTTPRequestHandler):
     """Answers every request with the status and body in the server's ``answer``."""
 
     def do_GET(self) -> None:
+        self.server.authorization = self.headers.get("Authorization")  # type: ignore[attr-defined]
         status, body = self.server.answer  # type: ignore[attr-defined]
         self.send_response(status)
         self.end_headers()
@@ -120,9 +122,40 @@ def fake_alertmanager() -> Iterator[Callable[[int, bytes], str]]:
         server.answer = (status, body)  # type: ignore[attr-defined]
         return f"http://127.0.0.1:{server.server_address[1]}"
 
+    answering.server = server  # type: ignore[attr-defined]
     yield answering
     server.shutdown()
     server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("url", "env", "sent"),
+    [
+        ("http://on:c%40ll@{host}", {}, "Basic " + base64.b64encode(b"on:c@ll").decode()),
+        ("http://{host}", {"ALERTMANAGER_USER": "on", "ALERTMANAGER_PASSWORD": "c@ll"}, "Basic b246Y0BsbA=="),
+        ("http://{host}", {"ALERTMANAGER_TOKEN": "s3cret"}, "Bearer s3cret"),
+    ],
+)
+def test_credentials_from_the_url_or_the_environment_are_sent_and_never_shown(
+    repo: Path, fake_alertmanager: Callable[[int, bytes], str], url: str, env: dict[str, str], sent: str
+) -> None:
+    host = fake_alertmanager(401, b"unauthorized").removeprefix("http://")
+    code, output = run(repo, "ingest", "alertmanager", "--url", url.format(host=host), env=env)
+    assert fake_alertmanager.server.authorization == sent  # type: ignore[attr-defined]
+    assert code == 1
+    endpoint = f"http://{host}/api/v2/alerts"
+    assert output == f"Error: Alertmanager answered HTTP 401 at {endpoint}: unauthorized; nothing recorded\n"
+    assert "c@ll" not in output and "s3cret" not in output
+
+
+def test_a_missing_ca_file_is_named(repo: Path, fake_alertmanager: Callable[[int, bytes], str]) -> None:
+    url = fake_alertmanager(200, b"[]")
+    code, output = run(repo, "ingest", "alertmanager", "--url", url, env={"ALERTMANAGER_CA_FILE": "nope.pem"})
+    assert (code, output) == (
+        1,
+        "Error: ALERTMANAGER_CA_FILE: nope.pem is not a file; give the path of a PEM file"
+        "; nothing recorded\n",
+    )
 
 
 @pytest.mark.parametrize(

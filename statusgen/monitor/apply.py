@@ -18,7 +18,7 @@ from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
 from statusgen.load.lookup import choice, find_component
 from statusgen.model import Component, ComponentStatus, Incident, Monitoring, Repository
-from statusgen.monitor.autoincident import update_auto_incident
+from statusgen.monitor.autoincident import backfill_auto_incident, update_auto_incident
 from statusgen.monitor.pending import PENDING, read_pending, write_pending
 from statusgen.monitor.statuslog import (
     Observation,
@@ -53,8 +53,8 @@ def apply_observations(
 ) -> Report:
     """Record each observation that changes its component's status and keep auto incidents in step.
 
-    Only a transition that becomes the newest entry of its log opens, updates or resolves an auto
-    incident: a backfilled past observation changes the log only.
+    A transition that becomes the newest entry of its log opens, updates, resolves or reopens an auto
+    incident; one recorded before later entries goes into the auto incident whose span it falls in.
 
     :param automated: observations from ``probe`` or ``ingest``: they go through the thresholds of
         ``monitoring:`` and are set aside during the component's maintenance.
@@ -77,9 +77,11 @@ def apply_observations(
             if transition is None:
                 continue
             lines.append(describe(transition))
-            if transition.latest and _auto_incident(repository, component):
-                action = update_auto_incident(
-                    repository, component, transition, _policy(repository, component)
+            if _auto_incident(repository, component):
+                action = (
+                    update_auto_incident(repository, component, transition, _policy(repository, component))
+                    if transition.latest
+                    else backfill_auto_incident(repository, component, transition)
                 )
                 lines.extend([action] if action else [])
     report = Report(tuple(lines), tuple(notes))

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from datetime import timedelta, tzinfo
 from pathlib import Path
 
 from statusgen.author.markdown import (
+    MONITOR_WORDS,
     NewUpdate,
     inline_code,
     insert_update,
@@ -38,11 +40,12 @@ from statusgen.model import (
     Incident,
     IncidentFront,
     IncidentStatus,
+    LogEntry,
     Monitoring,
     Repository,
 )
 from statusgen.model.selection import select_components
-from statusgen.monitor.statuslog import Observation, Transition
+from statusgen.monitor.statuslog import Observation, Transition, read_entries
 from statusgen.write.atomic import write_text_atomic
 
 AUTO = f"{INCIDENTS}/auto"
@@ -89,6 +92,71 @@ def update_auto_incident(
         path, new_incident_text(relative, component, observation, _names(repository, component))
     )
     return f"created {relative}"
+
+
+def backfill_auto_incident(
+    repository: Repository, component: Component, transition: Transition
+) -> str | None:
+    """Put a transition recorded before later entries into the auto incident whose span it falls in.
+
+    Concurrent writers arrive in any order; the draft follows the log's timeline, not theirs: a
+    recovery inside the span becomes a Monitoring update, a failure an update in the draft's
+    current word, and a failure just before the draft's start (no recovery in between) its new start.
+
+    :returns: a summary line, or ``None`` when no auto incident spans the transition.
+    """
+    root, zone = repository.root, repository.site.tz
+    observation = transition.observation
+    entries = read_entries(root, component.id, zone)
+    for path, incident in _auto_incidents(root, component.id, zone):
+        if not _spans(incident, observation, entries):
+            continue
+        relative = path.relative_to(root).as_posix()
+        recovered = observation.status is ComponentStatus.OPERATIONAL
+        word = IncidentStatus.MONITORING if recovered else _word_at(incident, observation)
+        body = (
+            f"{_who(observation)} reports the component operational again."
+            if recovered
+            else _seen(observation)
+        )
+        text = insert_update(
+            path.read_bytes().decode("utf-8"),
+            relative,
+            NewUpdate(observation.at, word, body),
+            zone,
+            to_minute=False,
+        )
+        write_text_atomic(path, text)
+        return f"updated {relative}"
+    return None
+
+
+def _spans(incident: Incident, observation: Observation, entries: Sequence[LogEntry]) -> bool:
+    """Whether ``observation`` falls inside ``incident``'s span, or starts it: a failure with no
+    recovery between it and the incident's start."""
+    end = incident.resolved_at
+    if incident.started <= observation.at and (end is None or observation.at < end):
+        return True
+    between = [e for e in entries if observation.at < e.at <= incident.started]
+    return (
+        observation.status is not ComponentStatus.OPERATIONAL
+        and observation.at < incident.started
+        and all(e.status is not ComponentStatus.OPERATIONAL for e in between)
+    )
+
+
+def _word_at(incident: Incident, observation: Observation) -> IncidentStatus:
+    """The word a failure at the observation's time is written with: the open word of the latest
+    update before it that is not a monitor's recovery (a monitor cannot judge Identified or
+    Monitoring, a person can); Investigating when there is none."""
+    words = [
+        u.status
+        for u in incident.updates
+        if u.at <= observation.at
+        and u.status in _OPEN_WORDS
+        and not (u.status is IncidentStatus.MONITORING and MONITOR_WORDS.match(u.body))
+    ]
+    return IncidentStatus(words[-1]) if words else IncidentStatus.INVESTIGATING
 
 
 def new_incident_text(
@@ -152,8 +220,7 @@ def _follow_up(
     relative = path.relative_to(root).as_posix()
     text = path.read_bytes().decode("utf-8")
     if observation.status is ComponentStatus.OPERATIONAL:
-        body = f"{_who(observation)} reports the component operational again."
-        update = NewUpdate(observation.at, IncidentStatus.RESOLVED, body)
+        update = NewUpdate(observation.at, IncidentStatus.RESOLVED, _recovered(observation))
         write_text_atomic(path, insert_update(text, relative, update, zone, to_minute=False))
         return f"resolved {relative}"
     front = incident.front
@@ -161,11 +228,7 @@ def _follow_up(
     if front.components.get(observation.component) is observation.status:
         return None
     text = _with_status(text, relative, incident, observation, zone)
-    # Keep the word a person may have moved on to (Identified, Monitoring): a monitor cannot judge it.
-    word = next((u.status for u in reversed(incident.updates) if u.status in _OPEN_WORDS), None)
-    update = NewUpdate(
-        observation.at, IncidentStatus(word or IncidentStatus.INVESTIGATING), _seen(observation)
-    )
+    update = NewUpdate(observation.at, _word_at(incident, observation), _seen(observation))
     write_text_atomic(path, insert_update(text, relative, update, zone, to_minute=False))
     return f"updated {relative}"
 
@@ -211,6 +274,10 @@ def _seen(observation: Observation, *, again: bool = False) -> str:
     what = f"{_who(observation)} reports {observation.status.label.lower()}" + (" again" if again else "")
     note = one_line(observation.note or "")
     return f"{what}: {note.rstrip('.')}." if note else f"{what}."
+
+
+def _recovered(observation: Observation) -> str:
+    return f"{_who(observation)} reports the component operational again."
 
 
 def _who(observation: Observation) -> str:

@@ -122,13 +122,17 @@ def append_observation(root: Path, observation: Observation, zone: tzinfo) -> Tr
     return Transition(observation, previous, latest=slot == len(entries))
 
 
-def newest_entry(root: Path, component: str, zone: tzinfo) -> LogEntry | None:
-    """The entry in force from the end of ``component``'s log on (``None``: it has none).
+def read_entries(root: Path, component: str, zone: tzinfo) -> Sequence[LogEntry]:
+    """``component``'s log as it is now, oldest first.
 
     :raises InputError: when the log has a problem, as the loader would report it.
     """
-    relative = log_path(root, component).relative_to(root).as_posix()
-    entries = _read_log(root, relative, zone)[2]
+    return _read_log(root, log_path(root, component).relative_to(root).as_posix(), zone)[2]
+
+
+def newest_entry(root: Path, component: str, zone: tzinfo) -> LogEntry | None:
+    """The entry in force from the end of ``component``'s log on (``None``: it has none)."""
+    entries = read_entries(root, component, zone)
     return entries[-1] if entries else None
 
 

@@ -96,9 +96,7 @@ def build_view(
     by_component = _incidents_by_component(shown, visible_ids)
     for position, component in _positions(visible):
         touching = by_component[component.id]
-        # A draft repeats what the log says until someone publishes it: its statuses would count twice,
-        # and across a reopened draft's quiet spell they would count time that was up.
-        recent = [i for i in touching if not i.draft and _reaches(i, frame.bars_start, now)]
+        recent = [i for i in touching if _reaches(i, frame.bars_start, now)]
         # The gate: a `published` audience learns what monitors recorded only from published incidents.
         log = repo.status_log.get(component.id, ()) if audience.monitor_status == "automatic" else ()
         measures[component.id], titles[component.id], series, status = _component_days(
@@ -212,7 +210,11 @@ def _component_days(
     keep = (component, log, frame.audience, frame.policy, *recent)
     known = memo.components.find(key, keep)
     since = frame.bars_start if known is None else day_start(frame.today, frame.tz)
-    timeline = component_timeline(component.id, log, recent, frame.now, frame.hide_under, since=since)
+    # A draft repeats what the log says until someone publishes it: its statuses would count twice,
+    # and across a reopened draft's quiet spell they would count time that was up. Its title still
+    # marks the day for an audience that sees drafts.
+    published = [i for i in recent if not i.draft]
+    timeline = component_timeline(component.id, log, published, frame.now, frame.hide_under, since=since)
 
     def measure(days: int) -> tuple[DayMeasure, ...]:
         return daily_measures(
