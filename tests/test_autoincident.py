@@ -260,3 +260,21 @@ def test_the_draft_follows_the_log_in_whatever_order_writers_arrive(repo: Path, 
             assert word in ({IncidentStatus.RESOLVED} if last else {IncidentStatus.MONITORING})
         else:
             assert word is IncidentStatus.INVESTIGATING
+
+
+def test_the_draft_title_uses_each_audience_s_component_name(repo: Path) -> None:
+    components = repo / "site-config" / "components.yaml"
+    text = components.read_text(encoding="utf-8")
+    components.write_text(
+        text.replace(
+            "    name: Payments API (EU)\n",
+            "    name: Payments API (EU)\n    names: {internal: pay-eu-prod}\n",
+        ),
+        encoding="utf-8",
+    )
+    record(repo, "major_outage", "2026-11-23 10:00 UTC")
+    draft = incident(repo)
+    assert draft.title_for("public") == "Payments API (EU): major outage detected"
+    assert draft.title_for("internal") == "pay-eu-prod: major outage detected"
+    view = build_view(load_repository(repo, now=NOW), "internal", NOW)
+    assert [i.title for i in view.incidents if i.draft] == ["pay-eu-prod: major outage detected"]
