@@ -88,6 +88,13 @@ def _load(root: Path, now: datetime | None, real_now: datetime | None, cache: Lo
     )
 
 
+def site_timezone(root: Path) -> tzinfo:
+    """site.yaml's timezone, for a time written on the command line without one; UTC when site.yaml
+    cannot be read or is not valid (loading the repository then says why)."""
+    site = _required(root, SITE, [], None, "", Site, None)[1]
+    return site.value.tz if site else UTC
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Reading makes a great many objects that all live on, and no reference cycles: the cyclic

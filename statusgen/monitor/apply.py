@@ -11,14 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from statusgen.clock import Clock, after_real_time
-from statusgen.errors import StatusgenError
+from statusgen.clock import Clock, not_after_real_time, option_time
 from statusgen.load import load_repository
 from statusgen.load.lookup import choice, find_component
 from statusgen.model import Component, ComponentStatus, Repository
 from statusgen.monitor.autoincident import update_auto_incident
 from statusgen.monitor.statuslog import Observation, Transition, append_observation, component_lock
-from statusgen.timeparse import TimeFormatError, parse_time
 
 
 @dataclass(frozen=True)
@@ -99,16 +97,12 @@ def record_status(
 
 
 def _time(text: str | None, repository: Repository, clock: Clock) -> datetime:
-    try:
-        at = clock.now if text is None else parse_time(text, repository.site.tz)
-    except TimeFormatError as error:
-        raise StatusgenError(f"--at: {error}") from None
-    after = after_real_time(at, clock.real)
-    if after is not None:
-        # Without --at the time is SOURCE_DATE_EPOCH's: the real time cannot be ahead of itself.
-        given = "--at" if text is not None else "SOURCE_DATE_EPOCH"
-        raise StatusgenError(f"{given}: the time is {after}; give the time the status was seen")
-    return at
+    if text is None:
+        # The time is SOURCE_DATE_EPOCH's: the real time cannot be ahead of itself.
+        given, at = "SOURCE_DATE_EPOCH", clock.now
+    else:
+        given, at = "--at", option_time(text, repository.site.tz, "--at")
+    return not_after_real_time(at, clock.real, given, "give the time the status was seen")
 
 
 def _auto_incident(repository: Repository, component: Component) -> bool:
