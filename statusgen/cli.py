@@ -262,6 +262,19 @@ class PromptInTerminal(click.Option):
         return super().prompt_for_value(ctx)
 
 
+class ComponentPrompt(PromptInTerminal):
+    """Asks for component ids after listing the catalogue's, each with its name, so none is looked up."""
+
+    def prompt_for_value(self, ctx: click.Context) -> Any:
+        if _interactive():
+            from statusgen.load import component_names
+
+            listed = component_names(ctx.params.get("root") or Path())
+            if listed:
+                click.echo("Components:\n" + "\n".join(f"  {cid} — {name}" for cid, name in listed))
+        return super().prompt_for_value(ctx)
+
+
 AT_OPTION = click.option(
     "--at", metavar="TIME", help="Time of the update (without a zone: site.yaml's). Default: now."
 )
@@ -279,7 +292,7 @@ def new() -> None:
 @click.option(
     "--component",
     "components",
-    cls=PromptInTerminal,
+    cls=ComponentPrompt,
     multiple=True,
     required=True,
     prompt="Affected components, as ID or ID=STATUS",
@@ -344,7 +357,7 @@ def new_incident(
 @click.option(
     "--component",
     "components",
-    cls=PromptInTerminal,
+    cls=ComponentPrompt,
     multiple=True,
     required=True,
     prompt="Components under maintenance",

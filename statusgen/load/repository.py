@@ -95,6 +95,13 @@ def site_timezone(root: Path) -> tzinfo:
     return site.value.tz if site else UTC
 
 
+def component_names(root: Path) -> list[tuple[str, str]]:
+    """(id, name) of every component in components.yaml, in its order, for a prompt; none when the
+    file is not valid (loading the repository then says why)."""
+    catalogue = _required(root, COMPONENTS, [], None, "", Catalogue, None)[1]
+    return [] if catalogue is None else [(c.id, c.name) for c in catalogue.value.components]
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Reading makes a great many objects that all live on, and no reference cycles: the cyclic
