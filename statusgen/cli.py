@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -275,6 +276,18 @@ class ComponentPrompt(PromptInTerminal):
         return super().prompt_for_value(ctx)
 
 
+def _asked_time(name: str, prompt: str, meaning: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A required time option, asked for at a terminal."""
+    return click.option(
+        name,
+        cls=PromptInTerminal,
+        required=True,
+        prompt=prompt,
+        metavar="TIME",
+        help=f"{meaning} (without a zone: site.yaml's).",
+    )
+
+
 AT_OPTION = click.option(
     "--at", metavar="TIME", help="Time of the update (without a zone: site.yaml's). Default: now."
 )
@@ -364,22 +377,8 @@ def new_incident(
     metavar="ID",
     help="A component under maintenance during the window. Repeatable.",
 )
-@click.option(
-    "--start",
-    cls=PromptInTerminal,
-    required=True,
-    prompt="Start",
-    metavar="TIME",
-    help="Window start, e.g. '2026-12-01 02:00' (without a zone: site.yaml's).",
-)
-@click.option(
-    "--end",
-    cls=PromptInTerminal,
-    required=True,
-    prompt="End",
-    metavar="TIME",
-    help="Window end (without a zone: site.yaml's).",
-)
+@_asked_time("--start", "Start", "Window start, e.g. '2026-12-01 02:00'")
+@_asked_time("--end", "End", "Window end")
 @click.option("--message", metavar="TEXT", help=MESSAGE_HELP)
 @click.option(
     "--audience", "audiences", multiple=True, metavar="ID", help="Show it to this audience (repeatable)."
