@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from statusgen import __version__
+
+if TYPE_CHECKING:
+    from statusgen.clock import Clock
 
 ROOT_OPTION = click.option(
     "--root",
@@ -39,10 +43,20 @@ def cli() -> None:
 NOW_OPTION = click.option(
     "--now",
     metavar="TIME",
-    help="Build as if it were TIME (e.g. '2026-11-23 18:00 UTC'; without a zone: UTC). "
-    "Default: SOURCE_DATE_EPOCH if set, else the clock. Same files and --now give the same bytes. "
-    "Whatever TIME is, an update or status-log entry dated after the real time is an error.",
+    help="Build as if it were TIME (e.g. '2026-11-23 18:00 UTC'; without a zone: site.yaml's, like "
+    "every time). Default: SOURCE_DATE_EPOCH (seconds since 1970 UTC) if set, else the clock. Same "
+    "files and --now give the same bytes. Whatever TIME is, an update or status-log entry dated after "
+    "the real time is an error.",
 )
+
+
+def _clock(root: Path, now: str | None) -> Clock:
+    """The command's clock; ``--now`` written without a zone is read in site.yaml's timezone, as every
+    other time a person writes is (site.yaml is read only for that)."""
+    from statusgen.clock import read_clock
+    from statusgen.load import site_timezone
+
+    return read_clock(now, site_timezone(root)) if now else read_clock()
 
 
 @cli.command()
@@ -70,10 +84,9 @@ def validate(root: Path, strict: bool, output_format: str, now: str | None) -> N
       statusgen validate --strict --format github   # in CI, annotates the pull request
       statusgen validate --now "2026-11-23 18:00 UTC"   # warnings (overdue updates) as of then
     """
-    from statusgen.clock import read_clock
     from statusgen.validate import run_validate
 
-    clock = read_clock(now)
+    clock = _clock(root, now)
     run_validate(root, strict=strict, output_format=output_format, now=clock.now, real_now=clock.real)
 
 
@@ -104,9 +117,8 @@ def build(root: Path, out: Path, audiences: tuple[str, ...], now: str | None) ->
       statusgen build --now "2026-11-23 18:00 UTC"   # reproducible output
     """
     from statusgen.build import build as build_sites
-    from statusgen.clock import read_clock
 
-    clock = read_clock(now)
+    clock = _clock(root, now)
     for site in build_sites(root, out, clock.now, audiences, real_now=clock.real):
         click.echo(f"{out / site.audience}/: {site.files} files, {site.bytes / 1024:.0f} KiB")
 
@@ -251,6 +263,31 @@ class PromptInTerminal(click.Option):
         return super().prompt_for_value(ctx)
 
 
+class ComponentPrompt(PromptInTerminal):
+    """Asks for component ids after listing the catalogue's, each with its name, so none is looked up."""
+
+    def prompt_for_value(self, ctx: click.Context) -> Any:
+        if _interactive():
+            from statusgen.load import component_names
+
+            listed = component_names(ctx.params.get("root") or Path())
+            if listed:
+                click.echo("Components:\n" + "\n".join(f"  {cid} — {name}" for cid, name in listed))
+        return super().prompt_for_value(ctx)
+
+
+def _asked_time(name: str, prompt: str, meaning: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A required time option, asked for at a terminal."""
+    return click.option(
+        name,
+        cls=PromptInTerminal,
+        required=True,
+        prompt=prompt,
+        metavar="TIME",
+        help=f"{meaning} (without a zone: site.yaml's).",
+    )
+
+
 AT_OPTION = click.option(
     "--at", metavar="TIME", help="Time of the update (without a zone: site.yaml's). Default: now."
 )
@@ -268,7 +305,7 @@ def new() -> None:
 @click.option(
     "--component",
     "components",
-    cls=PromptInTerminal,
+    cls=ComponentPrompt,
     multiple=True,
     required=True,
     prompt="Affected components, as ID or ID=STATUS",
@@ -333,17 +370,15 @@ def new_incident(
 @click.option(
     "--component",
     "components",
-    cls=PromptInTerminal,
+    cls=ComponentPrompt,
     multiple=True,
     required=True,
     prompt="Components under maintenance",
     metavar="ID",
     help="A component under maintenance during the window. Repeatable.",
 )
-@click.option(
-    "--start", cls=PromptInTerminal, required=True, prompt="Start", metavar="TIME", help="Window start."
-)
-@click.option("--end", cls=PromptInTerminal, required=True, prompt="End", metavar="TIME", help="Window end.")
+@_asked_time("--start", "Start", "Window start, e.g. '2026-12-01 02:00'")
+@_asked_time("--end", "End", "Window end")
 @click.option("--message", metavar="TEXT", help=MESSAGE_HELP)
 @click.option(
     "--audience", "audiences", multiple=True, metavar="ID", help="Show it to this audience (repeatable)."
@@ -397,7 +432,8 @@ def new_maintenance(
 @click.option(
     "--next-update",
     metavar="TIME",
-    help="Promise the next update by TIME (shown on the page). Without it an earlier promise is removed.",
+    help="Promise the next update by TIME (shown on the page; without a zone: site.yaml's). "
+    "Without it an earlier promise is removed.",
 )
 @AT_OPTION
 def update(
@@ -533,11 +569,11 @@ def serve(root: Path, host: str, port: int, audiences: tuple[str, ...], now: str
       statusgen serve --audience public --port 8001
       statusgen serve --host 0.0.0.0
     """
-    from statusgen.clock import read_clock
     from statusgen.serve.server import serve as run
 
+    _clock(root, now)  # a --now that is no time is refused before anything listens
     # Read at every rebuild: a fixed time with --now or SOURCE_DATE_EPOCH, the real time otherwise.
-    run(root, host=host, port=port, audiences=audiences, clock=lambda: read_clock(now))
+    run(root, host=host, port=port, audiences=audiences, clock=lambda: _clock(root, now))
 
 
 @cli.command()

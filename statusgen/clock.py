@@ -26,10 +26,10 @@ class Clock:
     """The real time: nothing in the repository may be dated after it (beyond :data:`CLOCK_SKEW`)."""
 
 
-def read_clock(now: str | None = None) -> Clock:
-    """Both clocks; ``now`` is the ``--now`` text, if given."""
+def read_clock(now: str | None = None, zone: tzinfo = UTC) -> Clock:
+    """Both clocks; ``now`` is the ``--now`` text, if given, read in ``zone`` when it names none."""
     real = wall_clock()
-    return Clock(resolve_now(now, real=real), real)
+    return Clock(resolve_now(now, zone, real=real), real)
 
 
 def wall_clock() -> datetime:
@@ -44,10 +44,7 @@ def resolve_now(text: str | None, zone: tzinfo = UTC, *, real: datetime | None =
     """The build's clock: ``text`` if given, else ``SOURCE_DATE_EPOCH``, else the real time
     (``real``, when already read)."""
     if text:
-        try:
-            return parse_time(text, zone).astimezone(UTC)
-        except TimeFormatError as error:
-            raise StatusgenError(f"--now: {error}") from None
+        return option_time(text, zone, "--now").astimezone(UTC)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
@@ -60,6 +57,30 @@ def resolve_now(text: str | None, zone: tzinfo = UTC, *, real: datetime | None =
             )
         return moment
     return real or wall_clock()
+
+
+def option_time(text: str, zone: tzinfo, option: str) -> datetime:
+    """The time given to a command-line ``option`` such as ``--at``; without a zone, in ``zone``.
+
+    :raises StatusgenError: naming the option, what is wrong with the time and how to write one.
+    """
+    try:
+        return parse_time(text, zone)
+    except TimeFormatError as error:
+        raise StatusgenError(f"{option}: {error}") from None
+
+
+def not_after_real_time(moment: datetime, real_now: datetime, given: str, fix: str) -> datetime:
+    """``moment``, unless it is later than ``real_now`` by more than :data:`CLOCK_SKEW`.
+
+    :param given: what gave the time (``--at``), named first in the error.
+    :param fix: what to do instead, ending the error.
+    :raises StatusgenError: for a time that cannot have come yet.
+    """
+    after = after_real_time(moment, real_now)
+    if after is not None:
+        raise StatusgenError(f"{given}: the time is {after}; {fix}")
+    return moment
 
 
 def after_real_time(moment: datetime, real_now: datetime) -> str | None:

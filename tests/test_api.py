@@ -267,7 +267,9 @@ def test_components_list_groups_with_their_members_and_audience_names() -> None:
 
 
 def test_page_wrapper_uses_the_audience() -> None:
-    page = documents(sample_view("partner"))["status.json"]["page"]
+    view = dataclasses.replace(sample_view("partner"), title="Acme × Northwind Status")
+    page = documents(view)["status.json"]["page"]
+    assert page["name"] == "Acme × Northwind Status" != view.site_name
     assert page["id"] == statuspage_id("page", "partner") != statuspage_id("page", "public")
     assert page["url"] == "https://status.northwind.example"
     assert page["time_zone"] == "Europe/Berlin"

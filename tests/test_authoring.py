@@ -332,7 +332,15 @@ def test_cli_prompts_for_missing_options_in_a_terminal(repo: Path) -> None:
             os.write(controller, next(answers))
     os.close(controller)
     assert process.wait(timeout=30) == 0, transcript.decode()
-    assert b"Affected components, as ID or ID=STATUS (comma-separated):" in transcript
+    listing = "\r\n".join(
+        [
+            "Components:",
+            "  payment-api-eu — Payments API (EU)",
+            "  checkout — Checkout",
+            "  db-eu — Database (EU)",
+        ]
+    )
+    assert f"{listing}\r\nAffected components, as ID or ID=STATUS (comma-separated):".encode() in transcript
     assert b"Impact (none, minor, major, critical):" in transcript
     incident = find_incident(load_repository(repo), "2026-11-23-slow-search")
     assert incident.affected == {

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import icalendar
 import pytest
 from sample_view import NOW, sample_view, update
 
+from statusgen.author.incidents import add_update
+from statusgen.build import build
+from statusgen.clock import Clock
 from statusgen.model import MaintenanceStatus
 from statusgen.render.ical import render_ical
 from statusgen.view.types import AudienceView, IncidentView
@@ -82,18 +85,54 @@ def test_event_content_of_the_sample_maintenance() -> None:
     assert event["DTEND"].dt == maintenance.window_end
     assert event["DTSTAMP"].dt == maintenance.updated_at.astimezone(UTC)
     assert event["DESCRIPTION"] == "Scheduled: We will upgrade.\n\nAffected components: Checkout"
-    assert event["STATUS"] == "TENTATIVE"
+    assert event["STATUS"] == "CONFIRMED"
+    assert event["SEQUENCE"] == 1
 
 
 def test_status_follows_the_maintenance() -> None:
     found = events(several())
     statuses = {uid.split("@")[0]: str(event["STATUS"]) for uid, event in found.items()}
     assert statuses == {
-        "2026-11-28-db-upgrade": "TENTATIVE",
+        "2026-11-28-db-upgrade": "CONFIRMED",
         "running": "CONFIRMED",
         "cancelled": "CANCELLED",
         "recent": "CONFIRMED",
     }
+
+
+def test_sequence_grows_with_each_update_of_the_maintenance() -> None:
+    view = sample_view()
+    maintenance = view.maintenances[0]
+    first = maintenance.updates[-1]
+    sequences = []
+    for status in (MaintenanceStatus.SCHEDULED, MaintenanceStatus.CANCELLED):
+        later = first.at + timedelta(hours=len(maintenance.updates))
+        maintenance = dataclasses.replace(
+            maintenance, status=status, updates=(update(later, status, "Moved."), *maintenance.updates)
+        )
+        changed = dataclasses.replace(view, maintenances=(maintenance,))
+        event = events(changed)["2026-11-28-db-upgrade@status.northwind.example"]
+        sequences.append((event["SEQUENCE"], str(event["STATUS"])))
+    assert sequences == [(2, "CONFIRMED"), (3, "CANCELLED")]
+
+
+def test_sequence_comes_from_the_file_and_grows_when_it_changes(fixture_repo, tmp_path) -> None:
+    """Built twice from the same files: the same number; after each ``statusgen update``: one more."""
+    root = fixture_repo("minimal")
+    clock = Clock(datetime(2026, 11, 30, 12, tzinfo=UTC), datetime(2026, 11, 30, 12, tzinfo=UTC))
+
+    def sequence() -> int:
+        # A minute on: both updates below are written at the clock's time, the second a second later.
+        build(root, tmp_path / "dist", clock.now + timedelta(minutes=1), ("internal",), real_now=clock.real)
+        calendar = icalendar.Calendar.from_ical((tmp_path / "dist/internal/maintenance.ics").read_bytes())
+        (event,) = calendar.walk("VEVENT")
+        return int(event["SEQUENCE"])
+
+    assert (sequence(), sequence()) == (0, 0)
+    add_update(root, "2026-12-01-db-upgrade", "scheduled", "Moved by an hour.", clock=clock)
+    assert sequence() == 1
+    add_update(root, "2026-12-01-db-upgrade", "cancelled", "Not needed.", clock=clock)
+    assert sequence() == 2
 
 
 def test_windows_that_ended_over_90_days_ago_are_left_out() -> None:

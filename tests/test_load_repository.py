@@ -117,6 +117,23 @@ EXPECTED = {
         f"{PAYMENTS}:1:1: error: missing front matter: start the file with a line '---', "
         "the keys (title: …), then '---'",
     ],
+    # References are checked in files that failed validation too: one round of fixes, not two.
+    "type-error-and-unknown-reference": [
+        f"{PAYMENTS}:3:9: error: expected one of none, minor, major, critical, found 'huge'",
+        f"{PAYMENTS}:4:14: error: unknown component 'paymnt-api'; did you mean 'payment-api-eu'?",
+        f"{PAYMENTS}:5:13: error: unknown audience 'publc'; did you mean 'public'?",
+        f"{UPGRADE}:4:40: error: cannot read 'soon' as a time; write e.g. '2026-11-20 14:10 UTC'",
+        f"{UPGRADE}:5:14: error: unknown component 'db-us'; did you mean 'db-eu'?",
+        "site-config/audiences/public.yaml:3:47: error: unknown component 'checkot'; "
+        "did you mean 'checkout'?",
+        "site-config/audiences/public.yaml:4:14: error: expected true or false, found 'maybe'",
+        "site-config/audiences/public.yaml:5:8: error: theme 'fancy' is neither in themes/ nor built in; "
+        "known themes: default, internal",
+        "site-config/components.yaml:2:44: error: unknown audience 'publik'; did you mean 'public'?",
+        "site-config/components.yaml:6:13: error: unknown audience 'internl'; did you mean 'internal'?",
+        "site-config/components.yaml:7:12: error: unknown group 'payment'; did you mean 'payments'?",
+        "site-config/components.yaml:9:12: error: expected a date such as 2025-03-01, found 'someday'",
+    ],
     "not-utf8": [
         f"{PAYMENTS}:2:11: error: the file is not UTF-8 text (byte 0xe9); save it as UTF-8",
     ],
@@ -125,6 +142,8 @@ EXPECTED = {
         f"{PAYMENTS}:4:56: error: expected one of {STATUSES}, found 'slow'",
         "site-config/audiences/public.yaml:2:11: error: expected an absolute URL such as "
         "https://status.example.com/, found 'status.acme.example'",
+        "site-config/audiences/public.yaml:3:24: error: no component has the tag 'customer-facng'; "
+        "did you mean 'tag:customer-facing'?",
         "site-config/components.yaml:10:5: error: missing required key 'name'",
         "site-config/components.yaml:11:5: error: unknown key 'nme'; did you mean 'name'?",
         "site-config/site.yaml:2:11: error: unknown time zone 'Europe/Berln'; "

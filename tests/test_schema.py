@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -104,3 +105,25 @@ def test_example_yaml_points_at_the_committed_schemas() -> None:
         first = path.read_text().splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema="), path
         assert (path.parent / first.split("=", 1)[1]).resolve().is_file(), path
+
+
+def _properties(node: object, where: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(dotted name, schema) of every property of every object schema under ``node``."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "properties":
+                for name, prop in value.items():
+                    yield f"{where}.{name}", prop
+                    yield from _properties(prop, f"{where}.{name}")
+            else:
+                yield from _properties(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for item in node:
+            yield from _properties(item, where)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_key_has_a_description_for_editor_hovers(name: str) -> None:
+    properties = list(_properties(schemas()[name], name))
+    assert len(properties) > 5
+    assert [where for where, prop in properties if not prop.get("description", "").strip()] == []

@@ -23,7 +23,7 @@ from statusgen.author.markdown import (
     set_front_key,
     time_text,
 )
-from statusgen.clock import Clock
+from statusgen.clock import Clock, not_after_real_time, option_time
 from statusgen.errors import InputError, StatusgenError
 from statusgen.load import load_repository
 from statusgen.load.frontmatter import split_lines
@@ -38,7 +38,6 @@ from statusgen.model import (
     Repository,
     UpdateStatus,
 )
-from statusgen.timeparse import TimeFormatError, parse_time
 from statusgen.write.atomic import write_text_atomic
 
 DEFAULT_MESSAGES: dict[UpdateStatus, str] = {
@@ -179,7 +178,7 @@ def new_maintenance(
     """
     repo = load_checked(root, clock)
     zone = repo.site.tz
-    window = (_time(start, zone, "--start"), _time(end, zone, "--end"))
+    window = (option_time(start, zone, "--start"), option_time(end, zone, "--end"))
     if window[1] <= window[0]:
         raise StatusgenError(f"--end ({end}) is not after --start ({start}); give an end after the start")
     ids = []
@@ -236,7 +235,7 @@ def add_update(
     if next_update is not None:
         if incident.is_maintenance:
             raise StatusgenError("--next-update: maintenance has no next_update; leave the option out")
-        promise = _time(next_update, repo.site.tz, "--next-update")
+        promise = option_time(next_update, repo.site.tz, "--next-update")
     return _insert(repo, incident, chosen, check_message(message), internal, promise, at, clock)
 
 
@@ -316,7 +315,11 @@ def load_checked(root: Path, clock: Clock) -> Repository:
 
 def _at(text: str | None, zone: tzinfo, clock: Clock) -> datetime:
     """``--at`` read in ``zone``, or the command's time without it."""
-    return clock.now if text is None else _time(text, zone, "--at")
+    if text is None:
+        return clock.now
+    return not_after_real_time(
+        option_time(text, zone, "--at"), clock.real, "--at", "give the time of the update"
+    )
 
 
 def _new_path(repo: Repository, title: str, day: datetime) -> str:
@@ -351,10 +354,3 @@ def _component(repo: Repository, spec: str) -> tuple[str, ComponentStatus]:
 def audience_ids(repo: Repository, audiences: Sequence[str]) -> list[str]:
     """The audiences named, or none (every audience that sees an affected component)."""
     return choose_audiences(repo, audiences, option="--audience") if audiences else []
-
-
-def _time(text: str, zone: tzinfo, option: str) -> datetime:
-    try:
-        return parse_time(text, zone)
-    except TimeFormatError as error:
-        raise StatusgenError(f"{option}: {error}") from None

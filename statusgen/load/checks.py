@@ -9,13 +9,15 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, Protocol
 
+from pydantic import BaseModel
+
 from statusgen.clock import after_real_time
 from statusgen.errors import Problem
-from statusgen.load.files import Located, file_stem
+from statusgen.load.files import Located, Raw, file_stem
 from statusgen.load.parsed import Parsed
 from statusgen.load.problems import did_you_mean
 from statusgen.load.yamlpos import Positions
-from statusgen.model import Catalogue, Component, Group, Incident, IncidentFront, MaintenanceFront
+from statusgen.model import Catalogue, Component, Group, Incident, IncidentFront
 from statusgen.model.selection import parse_entry
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -37,30 +39,65 @@ class Known:
 
 
 def cross_file_problems(parsed: Parsed, themes: Sequence[str]) -> list[Problem]:
-    """Every problem that needs more than one file to see; ``themes`` are the ones that exist."""
+    """Every problem that needs more than one file to see; ``themes`` are the ones that exist.
+
+    The references of a file that failed validation are checked too, as far as its parsed YAML
+    shows them, so that a type error and an unknown id in one file are reported together.
+    """
     known = known_ids(parsed)
     problems = list(_file_names(parsed))
-    problems += _themes(parsed, themes)
     if parsed.catalogue is not None:
-        problems += _catalogue(parsed.catalogue, known)
-    for audience in parsed.audiences.values():
+        problems += _duplicates(parsed.catalogue)
+    catalogue = parsed.catalogue or _as_document(parsed.catalogue_raw)
+    if catalogue is not None:
+        problems += _catalogue(catalogue, known)
+    for audience in (*parsed.audiences.values(), *_documents(parsed.broken_audiences)):
+        problems += _themes(audience, themes)
         for part in ("include", "exclude"):
-            entries = getattr(audience.value.components, part)
+            entries = _field(_field(audience.value, "components"), part)
             problems += _selection(audience.path, audience.tree, ("components", part), entries, known)
-    for incident in parsed.incidents:
+    for incident in (*(_front(i) for i in parsed.incidents), *_documents(parsed.broken_incidents)):
         problems += _incident(incident, known)
     problems += _duplicate_incidents(parsed.incident_paths)
     problems += _status_logs(parsed, known)
     return problems
 
 
-def _themes(parsed: Parsed, themes: Sequence[str]) -> Iterator[Problem]:
-    for audience in parsed.audiences.values():
-        theme = audience.value.theme
-        if theme not in themes:
-            hint = did_you_mean(theme, themes, listing="known themes")
-            message = f"theme '{theme}' is neither in themes/ nor built in{hint}"
-            yield _at(audience.path, audience.tree, ("theme",), message)
+def _field(value: Any, key: str) -> Any:
+    """``value``'s field ``key``, whether ``value`` is a validated model or the parsed YAML mapping it
+    came from; ``None`` when it has none."""
+    if isinstance(value, dict):
+        return value.get(key)
+    return getattr(value, key, None) if isinstance(value, BaseModel) else None
+
+
+def _strings(value: Any) -> Iterator[tuple[Any, str]]:
+    """(index or key, text) of each text in a list, or of each text key of a mapping."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for index, item in items:
+        text = index if isinstance(value, dict) else item
+        if isinstance(text, str):
+            yield index, text
+
+
+def _as_document(raw: Raw | None) -> Located[Any] | None:
+    return None if raw is None else Located(raw.path, raw.tree, raw.data)
+
+
+def _documents(raws: Iterable[Raw]) -> Iterator[Located[Any]]:
+    return (Located(raw.path, raw.tree, raw.data) for raw in raws)
+
+
+def _front(located: Located[Incident]) -> Located[Any]:
+    return Located(located.path, located.tree, located.value.front)
+
+
+def _themes(audience: Located[Any], themes: Sequence[str]) -> Iterator[Problem]:
+    theme = _field(audience.value, "theme")
+    if isinstance(theme, str) and theme not in themes:
+        hint = did_you_mean(theme, themes, listing="known themes")
+        message = f"theme '{theme}' is neither in themes/ nor built in{hint}"
+        yield _at(audience.path, audience.tree, ("theme",), message)
 
 
 def known_ids(parsed: Parsed) -> Known:
@@ -111,7 +148,7 @@ def _file_names(parsed: Parsed) -> Iterator[Problem]:
             )
 
 
-def _catalogue(located: Located[Catalogue], known: Known) -> Iterator[Problem]:
+def _duplicates(located: Located[Catalogue]) -> Iterator[Problem]:
     path, tree, catalogue = located.path, located.tree, located.value
     kinds: tuple[tuple[str, Sequence[Group | Component]], ...] = (
         ("group", catalogue.groups),
@@ -120,27 +157,37 @@ def _catalogue(located: Located[Catalogue], known: Known) -> Iterator[Problem]:
     for kind, items in kinds:
         first_index: dict[str, int] = {}
         for index, item in enumerate(items):
-            loc = (f"{kind}s", index)
             if item.id in first_index:
                 line = tree.lookup((f"{kind}s", first_index[item.id], "id")).line
                 yield _at(
                     path,
                     tree,
-                    (*loc, "id"),
+                    (f"{kind}s", index, "id"),
                     f"duplicate {kind} id '{item.id}' (first defined on line {line})",
                 )
             first_index.setdefault(item.id, index)
-            yield from _names(path, tree, loc, item.names, known)
-    for index, component in enumerate(catalogue.components):
-        if component.group is not None and known.groups is not None and component.group not in known.groups:
-            message = f"unknown group '{component.group}'" + did_you_mean(component.group, known.groups)
+
+
+def _catalogue(located: Located[Any], known: Known) -> Iterator[Problem]:
+    """The audiences named in ``names:`` and each component's group; ``located`` may hold a validated
+    catalogue or the parsed YAML of one that failed."""
+    path, tree = located.path, located.tree
+    for kind in ("groups", "components"):
+        for index, item in _items(_field(located.value, kind)):
+            yield from _names(path, tree, (kind, index), _field(item, "names"), known)
+    for index, component in _items(_field(located.value, "components")):
+        group = _field(component, "group")
+        if isinstance(group, str) and known.groups is not None and group not in known.groups:
+            message = f"unknown group '{group}'" + did_you_mean(group, known.groups)
             yield _at(path, tree, ("components", index, "group"), message)
 
 
-def _names(
-    path: str, tree: Positions, loc: tuple[Any, ...], names: dict[str, str], known: Known
-) -> Iterator[Problem]:
-    for audience in names:
+def _items(value: Any) -> Iterator[tuple[int, Any]]:
+    return enumerate(value) if isinstance(value, list) else iter(())
+
+
+def _names(path: str, tree: Positions, loc: tuple[Any, ...], names: Any, known: Known) -> Iterator[Problem]:
+    for _, audience in _strings(names):
         if audience not in known.audiences:
             message = f"unknown audience '{audience}'" + did_you_mean(
                 audience, known.audiences, listing="audiences"
@@ -149,9 +196,9 @@ def _names(
 
 
 def _selection(
-    path: str, tree: Positions, loc: tuple[str, str], entries: list[str], known: Known
+    path: str, tree: Positions, loc: tuple[str, str], entries: Any, known: Known
 ) -> Iterator[Problem]:
-    for index, entry in enumerate(entries):
+    for index, entry in _strings(entries):
         message = _selection_problem(entry, known)
         if message:
             yield _at(path, tree, (*loc, index), message)
@@ -175,17 +222,19 @@ def _prefixed(suggestion: str, prefix: str) -> str:
     return suggestion.replace("'", f"'{prefix}:", 1) if suggestion else ""
 
 
-def _incident(located: Located[Incident], known: Known) -> Iterator[Problem]:
-    path, tree, front = located.path, located.tree, located.value.front
+def _incident(located: Located[Any], known: Known) -> Iterator[Problem]:
+    """Unknown components and audiences of an incident's front matter: validated, or parsed only."""
+    path, tree, front = located.path, located.tree, located.value
+    components = _field(front, "components")
     if known.components is not None:
-        is_list = isinstance(front, MaintenanceFront)
-        for index, component in enumerate(front.components):
+        # A maintenance lists its components; an incident maps each to its status.
+        by_key = isinstance(components, dict)
+        for index, component in _strings(components):
             if component not in known.component_set:
                 message = f"unknown component '{component}'" + did_you_mean(component, known.components)
-                loc = ("components", index if is_list else component)
-                yield _at(path, tree, loc, message, at_key=not is_list)
-    listed = [(("audiences", index), audience) for index, audience in enumerate(front.audiences or ())]
-    titled = [(("names", audience), audience) for audience in getattr(front, "names", {})]
+                yield _at(path, tree, ("components", index), message, at_key=by_key)
+    listed = [(("audiences", index), audience) for index, audience in _strings(_field(front, "audiences"))]
+    titled = [(("names", audience), audience) for audience, _ in _strings(_field(front, "names"))]
     for loc, audience in [*listed, *titled]:
         if audience not in known.audiences:
             message = f"unknown audience '{audience}'" + did_you_mean(

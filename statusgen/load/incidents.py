@@ -25,10 +25,18 @@ def parse_incident(
     text: str, path: str, problems: list[Problem], *, zone: tzinfo
 ) -> Located[Incident] | None:
     """The incident written in ``text`` (the file ``path``), or ``None`` after adding its problems."""
+    return read_incident(text, path, problems, zone=zone)[1]
+
+
+def read_incident(
+    text: str, path: str, problems: list[Problem], *, zone: tzinfo
+) -> tuple[Raw | None, Located[Incident] | None]:
+    """Like :func:`parse_incident`, with the front matter as parsed (``None`` when it is no YAML):
+    what a file that failed still says about the ids it refers to."""
     document = split_front_matter(text, path)
     if isinstance(document, Problem):
         problems.append(document)
-        return None
+        return None, None
     own: list[Problem] = []
     raw = parse_yaml(document.front, path, own, first_line=document.front_line)
     front = _front(raw, zone, own) if raw is not None else None
@@ -43,9 +51,9 @@ def parse_incident(
         own.append(Problem(path, 1, 1, message))
     problems.extend(own)
     if own or raw is None or front is None:
-        return None
+        return raw, None
     incident = Incident(id=file_stem(path), path=path, front=front, updates=tuple(updates))
-    return Located(path, raw.tree, incident)
+    return raw, Located(path, raw.tree, incident)
 
 
 def _marked_title(raw: Raw) -> Problem:

@@ -20,7 +20,11 @@ class Parsed:
     audience_ids: tuple[str, ...]
     """Every audience file's id, valid or not."""
     audiences: dict[str, Located[Audience]]
+    broken_audiences: tuple[Raw, ...]
+    """The parsed YAML of each audience file that failed validation, for the ids it refers to."""
     incidents: tuple[Located[Incident], ...]
+    broken_incidents: tuple[Raw, ...]
+    """The parsed front matter of each incident file that failed, for the ids it refers to."""
     incident_paths: tuple[str, ...]
     """Every incident file, valid or not."""
     status_logs: dict[str, Located[tuple[LogEntry, ...]]]

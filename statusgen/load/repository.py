@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, tzinfo
 from functools import partial
@@ -16,7 +16,7 @@ from statusgen.load.branding import load_branding
 from statusgen.load.cache import LoadCache, read_file
 from statusgen.load.checks import cross_file_problems, future_problems
 from statusgen.load.files import Located, Raw, escapes, file_stem, parse_document
-from statusgen.load.incidents import parse_incident
+from statusgen.load.incidents import read_incident
 from statusgen.load.lint import repository_warnings
 from statusgen.load.parsed import Parsed
 from statusgen.load.statuslog import parse_status_log
@@ -88,6 +88,20 @@ def _load(root: Path, now: datetime | None, real_now: datetime | None, cache: Lo
     )
 
 
+def site_timezone(root: Path) -> tzinfo:
+    """site.yaml's timezone, for a time written on the command line without one; UTC when site.yaml
+    cannot be read or is not valid (loading the repository then says why)."""
+    site = _required(root, SITE, [], None, "", Site, None)[1]
+    return site.value.tz if site else UTC
+
+
+def component_names(root: Path) -> list[tuple[str, str]]:
+    """(id, name) of every component in components.yaml, in its order, for a prompt; none when the
+    file is not valid (loading the repository then says why)."""
+    catalogue = _required(root, COMPONENTS, [], None, "", Catalogue, None)[1]
+    return [] if catalogue is None else [(c.id, c.name) for c in catalogue.value.components]
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Reading makes a great many objects that all live on, and no reference cycles: the cyclic
@@ -110,11 +124,12 @@ def _parse(root: Path, problems: list[Problem], cache: LoadCache | None) -> Pars
     audience_paths = _files(root, AUDIENCES, ".yaml", problems, recursive=False, within=CONFIG)
     if not audience_paths:
         problems.append(Problem(AUDIENCES, 1, 1, f"no audience; add a file such as {AUDIENCES}/public.yaml"))
-    audiences = {file_stem(p): _document(root, p, problems, cache, Audience, zone)[1] for p in audience_paths}
+    audiences = {file_stem(p): _document(root, p, problems, cache, Audience, zone) for p in audience_paths}
     incident_paths = _files(root, INCIDENTS, ".md", problems, recursive=True)
-    incident_in_zone = partial(parse_incident, zone=zone)
+    incident_in_zone = partial(read_incident, zone=zone)
     incidents = [
         read_file(root, path, problems, incident_in_zone, cache=cache, token=("incident", zone))
+        or (None, None)
         for path in incident_paths
     ]
     log_paths = {file_stem(p): p for p in _files(root, STATUS_LOG, ".yaml", problems, recursive=False)}
@@ -128,12 +143,19 @@ def _parse(root: Path, problems: list[Problem], cache: LoadCache | None) -> Pars
         catalogue=catalogue,
         catalogue_raw=catalogue_raw,
         audience_ids=tuple(sorted(audiences)),
-        audiences={a: located for a, located in audiences.items() if located is not None},
-        incidents=tuple(i for i in incidents if i is not None),
+        audiences={a: located for a, (_, located) in audiences.items() if located is not None},
+        broken_audiences=_broken(audiences.values()),
+        incidents=tuple(located for _, located in incidents if located is not None),
+        broken_incidents=_broken(incidents),
         incident_paths=tuple(incident_paths),
         status_logs={c: log for c, log in logs.items() if log is not None},
         status_log_paths=log_paths,
     )
+
+
+def _broken(read: Iterable[tuple[Raw | None, Located[Any] | None]]) -> tuple[Raw, ...]:
+    """The parsed documents of the files that failed validation."""
+    return tuple(raw for raw, located in read if raw is not None and located is None)
 
 
 def _required(

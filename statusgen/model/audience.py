@@ -17,30 +17,46 @@ class Selection(Model):
     """Which components the audience sees: ids, ``group:<id>``, ``tag:<tag>`` or ``*``."""
 
     include: list[str] = ["*"]
+    """Components shown: ids, group:<id>, tag:<tag> or * (every component)."""
     exclude: list[str] = []
+    """Components left out of those included, written the same way."""
 
 
 class Branding(Model):
     logo: str | None = None
+    """Logo image, relative to site-config/, shown in the page header."""
     accent: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$|^#[0-9a-fA-F]{3}$")
+    """Accent colour such as #3b5bdb, for links and highlights."""
     favicon: str | None = None
+    """Browser tab icon, relative to site-config/."""
     css: str | None = None
     """Extra stylesheet, appended to the theme's."""
 
 
 class Audience(Model):
     title: str = Field(min_length=1)
+    """The site's title, e.g. Northwind Status: page titles, feeds, calendar and API page name."""
     base_url: str
+    """The absolute URL the site is published at, e.g. https://status.example.com/."""
     theme: str = "default"
+    """The theme in themes/<name>/ or built in: default (customers) or internal (dense)."""
     access: Literal["public", "private"] = "public"
+    """public, or private: no search-engine indexing, no sitemap, Cache-Control private."""
     description: str | None = None
+    """The pages' meta description, which search results and link previews show."""
     components: Selection = Selection()
+    """Which components this audience sees."""
     internal_notes: bool = False
+    """Show updates marked [internal]."""
     show_drafts: bool = False
+    """Show draft incidents (auto-opened, not yet published)."""
+    # A longer outage is no blip: a week bounds what anyone means.
     hide_blips_under_minutes: float = Field(0, ge=0, le=MINUTES_IN_A_WEEK)
-    """A longer outage is no blip: a week bounds what anyone means."""
+    """Monitor outages shorter than this many minutes are not shown to this audience (at most a week)."""
     branding: Branding = Branding()
+    """Logo, accent colour, favicon and extra CSS."""
     timezone: str | None = None
+    """IANA zone the pages show times in; site.yaml's when absent."""
     monitor_status: Literal["automatic", "published"] = "automatic"
     """``published``: statuses recorded by monitors reach this audience only through a published incident."""
 

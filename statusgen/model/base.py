@@ -14,9 +14,12 @@ UTC = ZoneInfo("UTC")
 
 
 class Model(BaseModel):
-    """Every file model: unknown keys are errors and values never change after loading."""
+    """Every file model: unknown keys are errors and values never change after loading.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Each field's docstring is its description in the JSON Schemas, which editors show on hover.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 Id = Annotated[

@@ -21,23 +21,33 @@ HttpStatus = Annotated[int, Field(ge=100, le=599)]
 
 class Group(Model):
     id: Id
+    """Stable id of lower-case letters, digits, '-' and '_': components name it in group:."""
     name: str = Field(min_length=1)
+    """Display name of the group."""
     names: dict[str, str] = {}
     """Display name per audience id."""
     description: str | None = None
+    """One sentence about the group, in the JSON API."""
 
 
 class Probe(Model):
     """An HTTP(S) check run by ``statusgen probe``."""
 
     url: str
+    """The http:// or https:// address to request."""
     method: Literal["GET", "HEAD", "POST"] = "GET"
+    """GET, HEAD or POST."""
     expect_status: HttpStatus | list[HttpStatus] = 200
+    """The HTTP status (or list of statuses) of a healthy answer."""
     contains: str | None = None
+    """Text a healthy answer's body holds, e.g. ok."""
     timeout_s: float = Field(10, ge=0.1, le=LONGEST_TIMEOUT_S)
+    """Seconds to wait for the answer before it counts as a failure."""
+    # Slower than the longest timeout could never be seen.
     degraded_over_ms: int | None = Field(None, gt=0, le=LONGEST_TIMEOUT_S * 1000)
-    """Slower than the longest timeout could never be seen."""
+    """An answer slower than this many milliseconds records degraded_performance."""
     retries: int = Field(0, ge=0, le=5)
+    """Extra attempts before a failure is recorded as major_outage."""
 
     @field_validator("url")
     @classmethod
@@ -61,7 +71,9 @@ class AlertMapping(Model):
     """Alertmanager label matchers: every ``match`` label equal, every ``match_re`` label matching."""
 
     match: dict[str, str] = {}
+    """Labels every matching alert has, with these exact values."""
     match_re: dict[str, str] = {}
+    """Labels every matching alert has, with values matching these regular expressions."""
 
     @field_validator("match_re")
     @classmethod
@@ -79,21 +91,30 @@ class AlertMapping(Model):
 
 class Component(Model):
     id: Id
+    """Stable id of lower-case letters, digits, '-' and '_': used in URLs, status-log/<id>.yaml,
+    incidents and API ids."""
     name: str = Field(min_length=1)
+    """Default display name."""
     names: dict[str, str] = {}
     """Display name per audience id, e.g. ``{internal: payment-api-prod-eu}``."""
     group: str | None = None
+    """Id of the group it is listed under."""
     description: str | None = None
+    """One sentence shown on the component's page and in the JSON API."""
     tags: list[str] = []
+    """Free-form tags that audiences select with tag:<tag>."""
     since: date | None = None
     """No uptime data before this day."""
     probe: Probe | None = None
+    """An HTTP(S) check that statusgen probe runs."""
     alerts: AlertMapping | None = None
+    """Alertmanager label matchers for statusgen ingest alertmanager."""
     auto_incident: bool | None = None
     """Overrides ``site.yaml``'s ``auto_incident`` for this component."""
     monitoring: MonitoringOverride | None = None
     """Overrides ``site.yaml``'s ``monitoring`` keys for this component."""
     only_show_if_degraded: bool = False
+    """Leave it off the pages while it is operational."""
 
     @field_validator("since")
     @classmethod
@@ -105,7 +126,9 @@ class Component(Model):
 
 class Catalogue(Model):
     groups: list[Group] = []
+    """Component groups, in page order."""
     components: list[Component] = []
+    """Every component, in page order."""
 
     def component(self, component_id: str) -> Component | None:
         return next((c for c in self.components if c.id == component_id), None)

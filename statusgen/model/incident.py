@@ -22,7 +22,9 @@ from statusgen.model.status import (
 
 class Window(Model):
     start: Instant
+    """When the maintenance begins."""
     end: Instant
+    """When the maintenance ends; after the start."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Window:
@@ -38,30 +40,45 @@ class IncidentFront(Model):
     """Front matter of an incident file."""
 
     type: Literal["incident"] = "incident"
+    """incident (the default) or maintenance."""
     title: str
+    """One line shown to every audience that sees the incident."""
     impact: Impact = Impact.NONE
+    """none, minor, major or critical: how bad it is for users."""
     components: dict[str, ComponentStatus] = {}
     """Affected component id → its status while the incident is open."""
     audiences: list[str] | None = None
-    """Audiences that see the incident even without a visible affected component."""
+    """Exactly the audiences that see the incident, even without a visible affected component;
+    default: every audience that sees one of its components."""
     draft: bool = False
+    """Shown only to audiences with show_drafts until set to false."""
     names: dict[str, str] = {}
     """Title per audience id, e.g. a draft written in each audience's component names."""
     next_update: Instant | None = None
+    """When the next update is promised; shown while the incident is open."""
     postmortem: str | None = None
+    """An https:// link to the write-up, shown on the incident's page."""
     started: Instant | None = None
+    """When the incident began, if before its first update."""
 
 
 class MaintenanceFront(Model):
     """Front matter of a maintenance file (``type: maintenance``)."""
 
     type: Literal["maintenance"]
+    """maintenance."""
     title: str
+    """One line shown to every audience that sees the maintenance."""
     window: Window
+    """When the components are under maintenance."""
     components: list[str] = []
+    """Ids of the components under maintenance during the window."""
     impact: Impact = Impact.NONE
+    """none, minor, major or critical: how much users notice."""
     audiences: list[str] | None = None
+    """Audiences that see the maintenance; default: every audience that sees one of its components."""
     draft: bool = False
+    """Shown only to audiences with show_drafts until set to false."""
 
 
 @dataclass(frozen=True)

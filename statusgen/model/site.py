@@ -15,8 +15,11 @@ class Weights(Model):
     """How much of a second in each status counts as downtime (Statuspage: 1.0 / 0.3 / 0.0)."""
 
     major_outage: float = Field(1.0, ge=0, le=1)
+    """Share of each second in major_outage counted as downtime (Statuspage: 1.0)."""
     partial_outage: float = Field(0.3, ge=0, le=1)
+    """Share of each second in partial_outage counted as downtime (Statuspage: 0.3)."""
     degraded_performance: float = Field(0.0, ge=0, le=1)
+    """Share of each second in degraded_performance counted as downtime (Statuspage: 0.0)."""
 
     def of(self, status: ComponentStatus) -> float:
         return float(getattr(self, status.value, 0.0))
@@ -26,6 +29,7 @@ class UptimePolicy(Model):
     days: int = Field(90, ge=1, le=366)
     """Number of daily bars shown."""
     weights: Weights = Weights()
+    """How much of each status counts as downtime in the uptime percentage."""
     maintenance_is_downtime: bool = False
     """Count maintenance as downtime instead of leaving it out of the measured time."""
 
@@ -42,7 +46,9 @@ class AlertPolicy(Model):
     """How Alertmanager alerts map to component statuses."""
 
     severity_label: str = "severity"
+    """The alert label that holds the severity, e.g. severity=critical."""
     severities: dict[str, ComponentStatus] = Field(default_factory=lambda: dict(DEFAULT_SEVERITIES))
+    """Severity label value → the status a firing alert of that severity records."""
     default: ComponentStatus = ComponentStatus.PARTIAL_OUTAGE
     """Status for a firing alert whose severity is not in ``severities``."""
 
@@ -72,10 +78,13 @@ class MonitoringOverride(Model):
 
 class Site(Model):
     name: str = Field(min_length=1)
+    """The organisation's name, e.g. Northwind: in the page header and as the feeds' author."""
     timezone: str = "UTC"
     """IANA zone: the display default and the zone for times written without one."""
     uptime: UptimePolicy = UptimePolicy()
+    """How the uptime bars and percentages are measured."""
     alerts: AlertPolicy = AlertPolicy()
+    """How Alertmanager alerts map to component statuses (statusgen ingest alertmanager)."""
     auto_incident: bool = False
     """Open a draft incident when a monitor sees a component leave operational."""
     monitoring: Monitoring = Monitoring()

@@ -13,8 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from statusgen.clock import Clock, after_real_time
-from statusgen.errors import StatusgenError
+from statusgen.clock import Clock, not_after_real_time, option_time
 from statusgen.load import load_repository
 from statusgen.load.lookup import choice, find_component
 from statusgen.model import Component, ComponentStatus, Incident, Monitoring, Repository
@@ -28,7 +27,6 @@ from statusgen.monitor.statuslog import (
     newest_entry,
 )
 from statusgen.monitor.thresholds import needed, step
-from statusgen.timeparse import TimeFormatError, parse_time
 
 
 @dataclass(frozen=True)
@@ -183,16 +181,12 @@ def record_status(
 
 
 def _time(text: str | None, repository: Repository, clock: Clock) -> datetime:
-    try:
-        at = clock.now if text is None else parse_time(text, repository.site.tz)
-    except TimeFormatError as error:
-        raise StatusgenError(f"--at: {error}") from None
-    after = after_real_time(at, clock.real)
-    if after is not None:
-        # Without --at the time is SOURCE_DATE_EPOCH's: the real time cannot be ahead of itself.
-        given = "--at" if text is not None else "SOURCE_DATE_EPOCH"
-        raise StatusgenError(f"{given}: the time is {after}; give the time the status was seen")
-    return at
+    if text is None:
+        # The time is SOURCE_DATE_EPOCH's: the real time cannot be ahead of itself.
+        given, at = "SOURCE_DATE_EPOCH", clock.now
+    else:
+        given, at = "--at", option_time(text, repository.site.tz, "--at")
+    return not_after_real_time(at, clock.real, given, "give the time the status was seen")
 
 
 def _auto_incident(repository: Repository, component: Component) -> bool:

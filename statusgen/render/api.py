@@ -3,7 +3,8 @@
 Keys, key order, value types and enums follow real Statuspage payloads. Where the view has no value
 that Statuspage carries, a deterministic stand-in is derived from the view:
 
-- ``page.name`` is the site name (Statuspage's page name is the organisation, "Discord"); ``page.url``
+- ``page.name`` is the audience's title, the name its readers know the page by (one organisation has
+  several pages here, one per audience, where Statuspage has one named after it); ``page.url``
   is the audience's base URL without its trailing slash; ``page.updated_at`` is the newest of the
   components' ``updated_at`` and the visible updates, or the build time when there is neither.
 - A component's ``created_at`` is midnight (audience time) of its ``since`` day, else of the oldest
@@ -135,7 +136,7 @@ def _page(ctx: _Context, components: list[Json]) -> Json:
     updated = max(stamps, key=datetime.fromisoformat, default=_stamp(ctx, view.now))
     return {
         "id": ctx.page_id,
-        "name": view.site_name,
+        "name": view.title,
         "url": view.base_url.rstrip("/"),
         "time_zone": view.timezone,
         "updated_at": updated,

@@ -18,10 +18,9 @@ KEEP_PAST = timedelta(days=90)
 # How often subscribed clients should fetch the calendar again.
 _REFRESH = timedelta(hours=1)
 
-_EVENT_STATUS: dict[UpdateStatus, str] = {
-    MaintenanceStatus.SCHEDULED: "TENTATIVE",
-    MaintenanceStatus.CANCELLED: "CANCELLED",
-}
+_EVENT_STATUS: dict[UpdateStatus, str] = {MaintenanceStatus.CANCELLED: "CANCELLED"}
+"""A window on the status page is settled (CONFIRMED) from the moment it is announced; calendars
+show a TENTATIVE event as a maybe, which invites readers to ignore it."""
 
 
 def render_ical(view: AudienceView) -> dict[str, bytes]:
@@ -62,8 +61,16 @@ def _event(view: AudienceView, maintenance: IncidentView, host: str) -> Event | 
     event.add("description", _description(maintenance))
     event.add("url", incident_url(view, maintenance))
     event.add("status", _EVENT_STATUS.get(maintenance.status, "CONFIRMED"))
+    event.add("sequence", _sequence(maintenance))
     event.add("transp", "TRANSPARENT")
     return event
+
+
+def _sequence(maintenance: IncidentView) -> int:
+    """RFC 5545's revision number: the updates the audience sees, so it grows with every update
+    written (a new time, a cancellation) and stays the same between builds; clients take an event
+    with a higher number as the newer one."""
+    return len(maintenance.updates)
 
 
 def _utc(moment: datetime) -> datetime:
