@@ -58,7 +58,8 @@ class Audience(Model):
     timezone: str | None = None
     """IANA zone the pages show times in; site.yaml's when absent."""
     monitor_status: Literal["automatic", "published"] = "automatic"
-    """``published``: statuses recorded by monitors reach this audience only through a published incident."""
+    """How statuses recorded by monitors reach this audience: ``automatic`` at once (an internal page),
+    ``published`` only through an incident a person published (``statusgen publish``)."""
 
     @field_validator("base_url")
     @classmethod
