@@ -68,8 +68,11 @@ class MonitoringOverride(Model):
     """A component's own ``monitoring:`` keys; the ones left out come from ``site.yaml``."""
 
     fail_after: int | None = Field(None, ge=1, le=100)
+    """This component's ``fail_after``; default site.yaml's."""
     recover_after: int | None = Field(None, ge=1, le=100)
+    """This component's ``recover_after``; default site.yaml's."""
     reopen_within_minutes: float | None = Field(None, ge=0, le=7 * 24 * 60)
+    """This component's ``reopen_within_minutes``; default site.yaml's."""
 
     def over(self, defaults: Monitoring) -> Monitoring:
         """``defaults`` with this override's keys replacing theirs."""
@@ -88,6 +91,7 @@ class Site(Model):
     auto_incident: bool = False
     """Open a draft incident when a monitor sees a component leave operational."""
     monitoring: Monitoring = Monitoring()
+    """How many observations in a row change a status (against flapping), and when drafts reopen."""
 
     @field_validator("timezone")
     @classmethod
