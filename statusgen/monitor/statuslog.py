@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -173,11 +174,23 @@ def _read_log(root: Path, relative: str, zone: tzinfo) -> tuple[list[str], list[
     """
     problems: list[Problem] = []
     text = read_text(root, relative, problems) if (root / relative).exists() else ""
-    log = None if text is None else parse_status_log(text, relative, problems, context={"timezone": zone})
+    if text is None:
+        raise InputError(problems)
+    lines, rows, entries = _parsed_log(text, relative, zone)
+    return list(lines), list(rows), entries
+
+
+@lru_cache(maxsize=4)
+def _parsed_log(
+    text: str, relative: str, zone: tzinfo
+) -> tuple[tuple[str, ...], tuple[int, ...], Sequence[LogEntry]]:
+    """:func:`_read_log` of ``text``: a monitor reads a log to decide, then again to write it."""
+    problems: list[Problem] = []
+    log = parse_status_log(text, relative, problems, context={"timezone": zone})
     if problems or log is None:
         raise InputError(problems)
-    lines = split_lines(text) if text else []
-    rows = [index for index, line in enumerate(lines) if not _IGNORED_LINE.match(line)]
+    lines = tuple(split_lines(text)) if text else ()
+    rows = tuple(index for index, line in enumerate(lines) if not _IGNORED_LINE.match(line))
     if len(rows) == len(log.value) and all(_ONE_LINE_ENTRY.match(lines[row]) for row in rows):
         return lines, rows, log.value
-    return [format_entry(entry) for entry in log.value], list(range(len(log.value))), log.value
+    return tuple(format_entry(entry) for entry in log.value), tuple(range(len(log.value))), log.value
