@@ -533,8 +533,8 @@ def test_formatting() -> None:
     assert format_percent(0.0, EN) == "0%"
     assert format_percent(None, EN) == "no data"
     assert format_duration(timedelta(minutes=35), EN) == "35 min"
-    assert format_duration(timedelta(hours=2, minutes=5, seconds=59), EN) == "2 hr 5 min"
-    assert format_duration(timedelta(days=3, hours=4, minutes=1), EN) == "3 days 4 hr"
+    assert format_duration(timedelta(hours=2, minutes=5, seconds=59), EN) == "2 hr, 5 min"
+    assert format_duration(timedelta(days=3, hours=4, minutes=1), EN) == "3 days, 4 hr"
     assert format_duration(timedelta(seconds=20), EN) == "under 1 min"
     assert format_day(date(2025, 12, 31), NOW, EN) == "Dec 31, 2025"
     summer = datetime(2026, 7, 1, 12, 0, tzinfo=TZ)

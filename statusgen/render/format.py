@@ -81,7 +81,7 @@ def format_percent(value: float | None, lang: Language) -> str:
 
 
 def format_duration(span: timedelta, lang: Language) -> str:
-    """``35 min``, ``2 hr 5 min``, ``3 days 4 hr``: the two largest units."""
+    """``35 min``, ``2 hr, 5 min``, ``3 days, 4 hr``: the two largest units."""
     minutes = max(0, int(span.total_seconds() // 60))
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
@@ -89,7 +89,10 @@ def format_duration(span: timedelta, lang: Language) -> str:
     parts = [_unit(n, unit, lang) for unit, n in units if n]
     if not parts:
         return lang.gettext("under %(duration)s", duration=_unit(1, "duration-minute", lang))
-    return format_list(parts[:2], style="unit-narrow", locale=lang.locale)
+    try:
+        return format_list(parts[:2], style="unit-short", locale=lang.locale)
+    except KeyError:  # Babel's Spanish data holds only part of CLDR's short list; the narrow one is whole
+        return format_list(parts[:2], style="unit-narrow", locale=lang.locale)
 
 
 def _unit(value: int, unit: str, lang: Language) -> str:

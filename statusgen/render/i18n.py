@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 from statusgen.compute.rollup import Overall
-from statusgen.locales import DEFAULT_LANGUAGE, catalogue_language, catalogue_path
+from statusgen.locales import catalogue_language, catalogue_path
 from statusgen.model import ComponentStatus, Impact, IncidentStatus, MaintenanceStatus, UpdateStatus
 
 
@@ -90,7 +90,7 @@ def _words(_: Callable[[str], str]) -> dict[object, str]:
 
 
 @lru_cache(maxsize=16)
-def language(tag: str = DEFAULT_LANGUAGE) -> Language:
+def language(tag: str) -> Language:
     """The language ``tag`` (validated by the loader: shipped, and known to CLDR)."""
     catalogue = catalogue_language(tag)
     if catalogue is None:
