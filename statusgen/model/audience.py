@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 
+from statusgen.locales import DEFAULT_LANGUAGE
 from statusgen.model.base import Model
 from statusgen.timeparse import is_valid_zone
 
@@ -42,7 +43,7 @@ class Audience(Model):
     """A longer outage is no blip: a week bounds what anyone means."""
     branding: Branding = Branding()
     timezone: str | None = None
-    language: str = "en"
+    language: str = DEFAULT_LANGUAGE
     """BCP 47 tag of the page language (``de``, ``pt-BR``): words, dates and numbers follow it."""
     monitor_status: Literal["automatic", "published"] = "automatic"
     """``published``: statuses recorded by monitors reach this audience only through a published incident."""
