@@ -46,7 +46,6 @@ def update(at: datetime, status: IncidentStatus | MaintenanceStatus, text: str) 
     return UpdateView(
         at=at,
         status=status,
-        label=status.value.replace("_", " ").capitalize(),
         internal=False,
         html=f"<p>{text}</p>",
         anchor="update-" + at.astimezone(ZoneInfo("UTC")).strftime("%Y%m%dt%H%M%Sz"),
@@ -54,7 +53,7 @@ def update(at: datetime, status: IncidentStatus | MaintenanceStatus, text: str) 
     )
 
 
-def sample_view(audience_id: str = "public") -> AudienceView:
+def sample_view(audience_id: str = "public", language: str = "en") -> AudienceView:
     """Two groups, one open incident, one resolved incident, one upcoming maintenance."""
     api = ComponentView(
         id="payment-api-eu",
@@ -183,6 +182,7 @@ def sample_view(audience_id: str = "public") -> AudienceView:
         theme="default",
         access="public",
         timezone="Europe/Berlin",
+        language=language,
         branding=Branding(accent="#3b5bdb"),
         internal_notes=False,
         now=NOW,

@@ -13,6 +13,7 @@ from example import AUDIENCES, EXAMPLE_ROOT, NOW, build_tree
 
 from statusgen.load import load_repository
 from statusgen.render.format import BAR_STEP
+from statusgen.render.i18n import language
 from statusgen.view.builder import build_view
 
 pytestmark = pytest.mark.browser
@@ -77,8 +78,8 @@ def test_page_without_javascript(browser, site: Path, audience: str, kind: str, 
     try:
         text = page.inner_text("body")
         if kind == "index":
-            overall = build_view(load_repository(EXAMPLE_ROOT, now=NOW), audience, NOW).overall
-            assert overall.description in text
+            view = build_view(load_repository(EXAMPLE_ROOT, now=NOW), audience, NOW)
+            assert language(view.language).overall(view.overall) in text  # in the audience's language
         else:
             assert page.locator("[id^=update-]").count() >= 1
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
@@ -118,7 +119,7 @@ def test_pointing_at_a_day_shows_its_run(browser, site: Path, size: str) -> None
         assert len(hits) >= 30 * 8  # the newest 30 days at least, of the example's 8 bars
         for day, tag, first, days, title in hits:
             assert tag == "rect" and first <= day < first + days, (day, tag, first, days)
-            assert re.match(r"[A-Z][a-z]{2} \d+.*: (.+, )?(\d+(\.\d+)?\u00a0%|no data)$", title), title
+            assert re.match(r"[A-Z][a-z]{2} \d+.*: (.+, )?(\d+(\.\d+)?%|no data)$", title), title
         assert any(days == 1 for _, _, _, days, _ in hits)  # one-day runs, sized by the stylesheet
     finally:
         context.close()

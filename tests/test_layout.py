@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "statusgen"
-GROUND = frozenset({"statusgen", "errors", "clock", "timeparse", "themedirs"})
-"""Modules every wing may use: the package itself (its version), errors, time parsing, theme folders."""
+GROUND = frozenset({"statusgen", "errors", "clock", "timeparse", "themedirs", "locales"})
+"""Modules every wing may use: the package itself (its version), errors, time parsing, theme and
+catalogue folders."""
 ENTRY = frozenset({"build", "validate"})
 ALLOWED: dict[str, frozenset[str]] = {
     "ground": frozenset({"ground"}),

@@ -22,10 +22,12 @@ from statusgen.render.format import (
     format_time,
 )
 from statusgen.render.html import Pages
+from statusgen.render.i18n import language
 from statusgen.render.site import render_site
 from statusgen.view.types import AffectedComponent, AudienceView, GroupView, IncidentView, UptimeSeries
 
 THEMES = [Path(__file__).parent.parent / "statusgen" / "themes"]
+EN = language("en")
 VOID = {"meta", "link", "img", "br", "hr", "input", "source"}
 # Written by the other renderers of the same site (feeds, calendar, JSON API).
 OTHER_RENDERERS = re.compile(
@@ -142,8 +144,8 @@ def test_index_shows_status_incidents_maintenance_and_components(site: dict[str,
     assert "Nov 28, 02:00 CET – 04:00 CET" in text
     for name in ("Payments", "Payments API (EU)", "Checkout", "Website"):
         assert name in text
-    assert text.count("99.97\u00a0% uptime") == 2  # the group and its degraded member
-    assert text.count("100\u00a0% uptime") == 2
+    assert text.count("99.97% uptime") == 2  # the group and its degraded member
+    assert text.count("100% uptime") == 2
     assert "Checkout slow" in text  # resolved within the last 14 days
     assert "90 days ago" in text
     assert "Today" in text
@@ -152,9 +154,9 @@ def test_index_shows_status_incidents_maintenance_and_components(site: dict[str,
 def test_bars_are_runs_with_dated_titles(site: dict[str, bytes]) -> None:
     page = Page(site["index.html"])
     titles = [e.text for e in page.all("title") if e.within("svg")]
-    assert "Nov 20: Elevated payment failures, 97.91\u00a0%" in titles
-    assert "Aug 26 – Nov 19: 100\u00a0%" in titles
-    assert "Aug 26 – Nov 23: 100\u00a0%" in titles
+    assert "Nov 20: Elevated payment failures, 97.91%" in titles
+    assert "Aug 26\u2009–\u2009Nov 19: 100%" in titles
+    assert "Aug 26\u2009–\u2009Nov 23: 100%" in titles
     css = next(data for path, data in site.items() if path.startswith("assets/style.")).decode()
     assert f".bars rect:not([width]){{width:{BAR_STEP}px}}" in css
     for svg in page.all("svg")[:-1]:  # the last one holds the shared mask
@@ -174,21 +176,26 @@ def test_bars_are_runs_with_dated_titles(site: dict[str, bytes]) -> None:
 
 def test_bar_runs_split_on_any_difference() -> None:
     bars = series(days=10, outage_day=4)
-    runs = bar_runs(bars, NOW)
+    runs = bar_runs(bars, NOW, EN)
     assert [(r.x // BAR_STEP, r.width // BAR_STEP) for r in runs] == [(0, 5), (5, 1), (6, 4)]
-    assert runs[0].label == "Nov 14–18: 100\u00a0%"
+    assert runs[0].label == "Nov 14\u2009–\u200918: 100%"
     no_data = dataclasses.replace(bars.days[0], uptime=None, colour="#c3c7cd")
     next_day = dataclasses.replace(no_data, day=bars.days[1].day)
-    runs = bar_runs(dataclasses.replace(bars, days=(no_data, next_day, *bars.days[2:])), NOW)
-    assert runs[0].label == "Nov 14–15: no data"
+    runs = bar_runs(dataclasses.replace(bars, days=(no_data, next_day, *bars.days[2:])), NOW, EN)
+    assert runs[0].label == "Nov 14\u2009–\u200915: no data"
 
 
 def test_day_spans_name_a_shared_month_once() -> None:
-    assert format_day_span(date(2026, 11, 20), date(2026, 11, 20), NOW) == "Nov 20"
-    assert format_day_span(date(2026, 11, 20), date(2026, 11, 23), NOW) == "Nov 20–23"
-    assert format_day_span(date(2026, 10, 30), date(2026, 11, 2), NOW) == "Oct 30 – Nov 2"
-    assert format_day_span(date(2025, 12, 1), date(2025, 12, 31), NOW) == "Dec 1–31, 2025"
-    assert format_day_span(date(2025, 12, 30), date(2026, 1, 2), NOW) == "Dec 30, 2025 – Jan 2"
+    assert format_day_span(date(2026, 11, 20), date(2026, 11, 20), NOW, EN) == "Nov 20"
+    # CLDR's intervals: thin spaces around the dash, the year on both sides once they differ
+    assert format_day_span(date(2026, 11, 20), date(2026, 11, 23), NOW, EN) == "Nov 20\u2009–\u200923"
+    assert format_day_span(date(2026, 10, 30), date(2026, 11, 2), NOW, EN) == "Oct 30\u2009–\u2009Nov 2"
+    assert format_day_span(date(2025, 12, 1), date(2025, 12, 31), NOW, EN) == "Dec 1\u2009–\u200931, 2025"
+    new_year = format_day_span(date(2025, 12, 30), date(2026, 1, 2), NOW, EN)
+    assert new_year == "Dec 30, 2025\u2009–\u2009Jan 2, 2026"
+    de = language("de")
+    assert format_day_span(date(2026, 11, 20), date(2026, 11, 23), NOW, de) == "20.–23. Nov."
+    assert format_day_span(date(2026, 10, 30), date(2026, 11, 2), NOW, de) == "30. Okt.\u2009–\u20092. Nov."
 
 
 def test_bar_titles_can_count_incidents_instead_of_naming_them() -> None:
@@ -196,18 +203,18 @@ def test_bar_titles_can_count_incidents_instead_of_naming_them() -> None:
     busy = dataclasses.replace(quiet[1], incidents=("Slow checkout", "Webhooks delayed"), uptime=99.2)
     one = dataclasses.replace(quiet[2], incidents=("Slow checkout",), uptime=99.5)
     bars = dataclasses.replace(series(days=3), days=(quiet[0], busy, one))
-    labels = [run.label for run in bar_runs(bars, NOW)]
+    labels = [run.label for run in bar_runs(bars, NOW, EN)]
     assert labels[1:] == [
-        "Nov 22: Slow checkout; Webhooks delayed, 99.2\u00a0%",
-        "Nov 23: Slow checkout, 99.5\u00a0%",
+        "Nov 22: Slow checkout; Webhooks delayed, 99.2%",
+        "Nov 23: Slow checkout, 99.5%",
     ]
-    labels = [run.label for run in bar_runs(bars, NOW, titles=1)]
+    labels = [run.label for run in bar_runs(bars, NOW, EN, titles=1)]
     assert labels == [
-        "Nov 21: 100\u00a0%",
-        "Nov 22: 2 incidents, 99.2\u00a0%",
-        "Nov 23: Slow checkout, 99.5\u00a0%",
+        "Nov 21: 100%",
+        "Nov 22: 2 incidents, 99.2%",
+        "Nov 23: Slow checkout, 99.5%",
     ]
-    assert bar_runs(bars, NOW, titles=0)[2].label == "Nov 23: 1 incident, 99.5\u00a0%"
+    assert bar_runs(bars, NOW, EN, titles=0)[2].label == "Nov 23: 1 incident, 99.5%"
 
 
 def test_the_index_counts_what_the_component_page_names() -> None:
@@ -226,8 +233,8 @@ def test_the_index_counts_what_the_component_page_names() -> None:
     component = [
         e.text for e in Page(site[f"components/{api.id}/index.html"]).all("title") if e.within("svg")
     ]
-    assert "Nov 20: 2 incidents, 97.91\u00a0%" in index
-    assert "Nov 20: Slow checkout; Webhooks delayed, 97.91\u00a0%" in component
+    assert "Nov 20: 2 incidents, 97.91%" in index
+    assert "Nov 20: Slow checkout; Webhooks delayed, 97.91%" in component
     assert not any("Webhooks delayed" in title for title in index)
 
 
@@ -337,7 +344,7 @@ def test_every_component_has_a_page(site: dict[str, bytes]) -> None:
     assert website.one("h1").text == "Website"
     assert "www.northwind.example" in website.text()
     assert "No incidents reported." in website.text()
-    assert "100\u00a0% uptime" in website.text()
+    assert "100% uptime" in website.text()
     checkout = Page(site["components/checkout/index.html"]).text()
     assert checkout.index("Checkout slow") > 0 and "Database upgrade" in checkout
     feeds = {a.attrs["href"] for a in website.all("link", rel="alternate")}
@@ -519,20 +526,20 @@ def test_unknown_theme_is_a_user_error() -> None:
 
 
 def test_formatting() -> None:
-    assert format_percent(100.0) == "100\u00a0%"
-    assert format_percent(99.9) == "99.9\u00a0%"
-    assert format_percent(99.99) == "99.99\u00a0%"
-    assert format_percent(99.9999) == "99.99\u00a0%"
-    assert format_percent(0.0) == "0\u00a0%"
-    assert format_percent(None) == "no data"
-    assert format_duration(timedelta(minutes=35)) == "35 min"
-    assert format_duration(timedelta(hours=2, minutes=5, seconds=59)) == "2 h 5 min"
-    assert format_duration(timedelta(days=3, hours=4, minutes=1)) == "3 d 4 h"
-    assert format_duration(timedelta(seconds=20)) == "under 1 min"
-    assert format_day(date(2025, 12, 31), NOW) == "Dec 31, 2025"
+    assert format_percent(100.0, EN) == "100%"
+    assert format_percent(99.9, EN) == "99.9%"
+    assert format_percent(99.99, EN) == "99.99%"
+    assert format_percent(99.9999, EN) == "99.99%"
+    assert format_percent(0.0, EN) == "0%"
+    assert format_percent(None, EN) == "no data"
+    assert format_duration(timedelta(minutes=35), EN) == "35 min"
+    assert format_duration(timedelta(hours=2, minutes=5, seconds=59), EN) == "2 hr, 5 min"
+    assert format_duration(timedelta(days=3, hours=4, minutes=1), EN) == "3 days, 4 hr"
+    assert format_duration(timedelta(seconds=20), EN) == "under 1 min"
+    assert format_day(date(2025, 12, 31), NOW, EN) == "Dec 31, 2025"
     summer = datetime(2026, 7, 1, 12, 0, tzinfo=TZ)
-    assert format_time(summer, NOW) == "Jul 1, 12:00 CEST"
-    assert format_time(summer, NOW, "clock") == "12:00 CEST"
+    assert format_time(summer, NOW, EN) == "Jul 1, 12:00 CEST"
+    assert format_time(summer, NOW, EN, "clock") == "12:00 CEST"
 
 
 def big_view(components: int, groups: int) -> AudienceView:

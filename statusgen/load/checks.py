@@ -9,6 +9,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, Protocol
 
+import babel
 from pydantic import BaseModel
 
 from statusgen.clock import after_real_time
@@ -17,6 +18,7 @@ from statusgen.load.files import Located, Raw, file_stem
 from statusgen.load.parsed import Parsed
 from statusgen.load.problems import did_you_mean
 from statusgen.load.yamlpos import Positions
+from statusgen.locales import catalogue_language, shipped_languages
 from statusgen.model import Catalogue, Component, Group, Incident, IncidentFront
 from statusgen.model.selection import parse_entry
 
@@ -46,6 +48,7 @@ def cross_file_problems(parsed: Parsed, themes: Sequence[str]) -> list[Problem]:
     """
     known = known_ids(parsed)
     problems = list(_file_names(parsed))
+    problems += _languages(parsed)
     if parsed.catalogue is not None:
         problems += _duplicates(parsed.catalogue)
     catalogue = parsed.catalogue or _as_document(parsed.catalogue_raw)
@@ -98,6 +101,30 @@ def _themes(audience: Located[Any], themes: Sequence[str]) -> Iterator[Problem]:
         hint = did_you_mean(theme, themes, listing="known themes")
         message = f"theme '{theme}' is neither in themes/ nor built in{hint}"
         yield _at(audience.path, audience.tree, ("theme",), message)
+
+
+def _languages(parsed: Parsed) -> Iterator[Problem]:
+    shipped = shipped_languages()
+    for audience in parsed.audiences.values():
+        tag = audience.value.language
+        words = catalogue_language(tag)
+        if words is None:
+            hint = did_you_mean(tag, shipped, listing="shipped languages")
+            message = f"language '{tag}' is not shipped{hint}"
+        elif not _cldr_knows(tag):
+            message = f"CLDR has no dates and numbers for language '{tag}'; write '{words}'"
+        else:
+            continue
+        yield _at(audience.path, audience.tree, ("language",), message)
+
+
+def _cldr_knows(tag: str) -> bool:
+    """Whether CLDR has dates and numbers for ``tag`` (``de-AT`` yes, ``de-XX`` no)."""
+    try:
+        babel.Locale.parse(tag, sep="-")
+    except (ValueError, babel.UnknownLocaleError):
+        return False
+    return True
 
 
 def known_ids(parsed: Parsed) -> Known:

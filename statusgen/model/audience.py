@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 
+from statusgen.locales import DEFAULT_LANGUAGE
 from statusgen.model.base import Model
 from statusgen.timeparse import is_valid_zone
 
@@ -57,6 +59,8 @@ class Audience(Model):
     """Logo, accent colour, favicon and extra CSS."""
     timezone: str | None = None
     """IANA zone the pages show times in; site.yaml's when absent."""
+    language: str = DEFAULT_LANGUAGE
+    """BCP 47 tag of the page language (``de``, ``pt-BR``): words, dates and numbers follow it."""
     monitor_status: Literal["automatic", "published"] = "automatic"
     """How statuses recorded by monitors reach this audience: ``automatic`` at once (an internal page),
     ``published`` only through an incident a person published (``statusgen publish``)."""
@@ -74,6 +78,28 @@ class Audience(Model):
         if value is not None and not is_valid_zone(value):
             raise ValueError(f"unknown time zone {value!r}; use an IANA name such as America/New_York")
         return value
+
+    @field_validator("language")
+    @classmethod
+    def _language_tag(cls, value: str) -> str:
+        # Which tags are shipped is the loader's check; here only the form, which BCP 47 spells
+        # case-insensitively, so the tag is kept in its usual case (pt-br → pt-BR).
+        if not _LANGUAGE_TAG.fullmatch(value):
+            hint = f"write '{value.replace('_', '-')}'" if "_" in value else "such as de or pt-BR"
+            raise ValueError(f"expected a BCP 47 language tag, {hint}; found {value!r}")
+        return "-".join(_subtag_case(part, first=index == 0) for index, part in enumerate(value.split("-")))
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
+def _subtag_case(part: str, *, first: bool) -> str:
+    """BCP 47's usual case: language lower, script title (``Hant``), region upper (``BR``, ``419`` stays)."""
+    if first:
+        return part.lower()
+    if len(part) == 4 and part.isalpha():
+        return part.title()
+    return part.upper() if len(part) == 2 else part.lower()
 
 
 def _is_url(value: str) -> bool:

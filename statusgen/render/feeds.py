@@ -9,6 +9,8 @@ from html import escape
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]  # ships no type hints
 
+from statusgen.render.format import affected_components
+from statusgen.render.i18n import Language, language
 from statusgen.render.ids import update_url
 from statusgen.view.types import AudienceView, ComponentView, IncidentView, UpdateView
 
@@ -60,17 +62,18 @@ def _generator(view: AudienceView, feed: _Feed, extension: str) -> FeedGenerator
     generator = FeedGenerator()
     generator.id(self_url)
     generator.title(feed.title)
-    generator.description(f"Incident and maintenance updates from {feed.title}")
+    lang = language(view.language)
+    generator.description(lang.gettext("Incident and maintenance updates from %(title)s", title=feed.title))
     generator.author(name=view.site_name)
     # feedgen's RSS <link> is the last link given, which must be the page, not the feed itself.
     generator.link(href=self_url, rel="self", type=_MEDIA_TYPES[extension])
     generator.link(href=feed.page_url, rel="alternate")
-    generator.language("en")
+    generator.language(view.language)
     generator.generator("statusgen")
     # feedgen stamps the wall clock here unless told otherwise; the newest entry keeps it reproducible.
     generator.updated(entries[0][1].at if entries else view.now)
     for incident, update in entries:
-        _add_entry(generator, view, incident, update)
+        _add_entry(generator, view, lang, incident, update)
     return generator
 
 
@@ -81,21 +84,20 @@ def _newest_updates(incidents: Iterable[IncidentView]) -> list[tuple[IncidentVie
 
 
 def _add_entry(
-    generator: FeedGenerator, view: AudienceView, incident: IncidentView, update: UpdateView
+    generator: FeedGenerator, view: AudienceView, lang: Language, incident: IncidentView, update: UpdateView
 ) -> None:
     url = update_url(view, incident, update)
     entry = generator.add_entry(order="append")
     entry.id(url)
     entry.guid(url, permalink=True)
-    entry.title(f"[{update.label}] {incident.title}")
+    entry.title(f"[{lang.status(update.status)}] {incident.title}")
     entry.link(href=url, rel="alternate")
     entry.published(update.at)
     entry.updated(update.at)
-    entry.content(_entry_html(incident, update), type="html")
+    entry.content(_entry_html(lang, incident, update), type="html")
 
 
-def _entry_html(incident: IncidentView, update: UpdateView) -> str:
+def _entry_html(lang: Language, incident: IncidentView, update: UpdateView) -> str:
     if not incident.components:
         return update.html
-    names = ", ".join(escape(component.name) for component in incident.components)
-    return f"{update.html}\n<p>Affected components: {names}</p>"
+    return f"{update.html}\n<p>{escape(affected_components(lang, incident))}</p>"

@@ -1,6 +1,7 @@
 """Display formatting for pages: days, times, durations, percentages, and bars as runs of like days.
 
-Pure functions of a value and the page's ``now``; dates never go through locale-dependent strftime.
+Pure functions of a value, the page's ``now`` and its :class:`~statusgen.render.i18n.Language`: dates,
+numbers and units come from CLDR (through Babel), words from the language's catalogue.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
-from statusgen.view.types import DayBar, UptimeSeries
+from babel.dates import format_datetime, format_interval, format_skeleton
+from babel.lists import format_list
+from babel.numbers import format_percent as cldr_percent
+from babel.units import format_unit
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+from statusgen.render.i18n import Language
+from statusgen.view.types import DayBar, IncidentView, UptimeSeries
 
 _BAR_WIDTHS = (90, 60, 30)
 """Days shown by width of the bar area (Statuspage's steps); fewer on narrow screens."""
@@ -26,54 +27,82 @@ _BAR_WIDTHS = (90, 60, 30)
 # --- Formatting -------------------------
 
 
-def format_day(day: date, now: datetime) -> str:
-    """``Nov 23``; with the year when it is not the current one."""
-    text = f"{_MONTHS[day.month - 1]} {day.day}"
-    return text if day.year == now.year else f"{text}, {day.year}"
+def format_day(day: date, now: datetime, lang: Language) -> str:
+    """``Nov 23``, ``23. Nov.``, ``11月23日``; with the year when it is not the current one."""
+    return format_skeleton(_day_skeleton(day, now), day, locale=lang.locale)
 
 
-def format_day_span(first: date, last: date, now: datetime) -> str:
-    """``Nov 23``, ``Nov 20–23``, ``Oct 30 – Nov 2``: the month is said once when both days share it."""
+def format_day_span(first: date, last: date, now: datetime, lang: Language) -> str:
+    """``Nov 23``, ``Nov 20 – 23``, ``Oct 30 – Nov 2``: CLDR's interval says the month once when it can."""
     if first == last:
-        return format_day(first, now)
-    if (first.year, first.month) == (last.year, last.month):
-        text = f"{_MONTHS[first.month - 1]} {first.day}–{last.day}"
-        return text if first.year == now.year else f"{text}, {first.year}"
-    return f"{format_day(first, now)} – {format_day(last, now)}"
+        return format_day(first, now, lang)
+    skeleton = "MMMd" if first.year == last.year == now.year else "yMMMd"
+    return format_interval(first, last, skeleton, locale=lang.locale)
 
 
-def format_time(moment: datetime, now: datetime, style: str = "full") -> str:
-    """``Nov 23, 14:10 CET`` (``full``), ``14:10 CET`` (``clock``) or ``Nov 23`` (``day``)."""
+def _day_skeleton(day: date, now: datetime) -> str:
+    return "MMMd" if day.year == now.year else "yMMMd"
+
+
+def format_time(moment: datetime, now: datetime, lang: Language, style: str = "full") -> str:
+    """``Nov 23, 14:10 CET`` (``full``), ``14:10 CET`` (``clock``) or ``Nov 23`` (``day``).
+
+    Times are on the 24-hour clock in every language, as status pages read by teams in several
+    zones are.
+    """
     local = moment.astimezone(now.tzinfo)
-    clock = f"{local.hour:02d}:{local.minute:02d} {local.tzname()}"
     if style == "day":
-        return format_day(local.date(), now)
+        return format_day(local.date(), now, lang)
+    clock = f"{format_skeleton('Hm', local, locale=lang.locale)} {_zone(local, lang)}"
     if style == "clock":
         return clock
-    return f"{format_day(local.date(), now)}, {clock}"
+    pattern = str(lang.locale.datetime_formats["medium"])
+    return pattern.replace("{1}", format_day(local.date(), now, lang)).replace("{0}", clock)
 
 
-def format_month(year: int, month: int) -> str:
-    """``November 2026``."""
-    return f"{_MONTH_NAMES[month - 1]} {year}"
+def _zone(local: datetime, lang: Language) -> str:
+    """The zone's abbreviation in the language where CLDR has one (``MEZ``), else tzdata's (``CET``)."""
+    cldr = format_datetime(local, "z", locale=lang.locale)
+    return (local.tzname() or cldr) if cldr.startswith(("+", "-")) else cldr
 
 
-def format_percent(value: float | None) -> str:
-    """``99.97 %``, ``100 %``; ``no data`` for None. Truncated, never rounded: 99.999 is not 100."""
+def format_month(year: int, month: int, lang: Language) -> str:
+    """``November 2026``, ``2026年11月``; capitalised, as it heads a list (``Novembre 2026``)."""
+    text = format_skeleton("yMMMM", date(year, month, 1), locale=lang.locale)
+    return text[:1].upper() + text[1:]
+
+
+def format_percent(value: float | None, lang: Language) -> str:
+    """``99.97%``, ``99,97 %``; ``no data`` for None. Truncated, never rounded: 99.999 is not 100."""
     if value is None:
-        return "no data"
-    text = str(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_DOWN))
-    text = text.rstrip("0").rstrip(".")
-    return f"{text}\u00a0%"
+        return lang.gettext("no data")
+    truncated = Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_DOWN).normalize()
+    return cldr_percent(truncated / 100, locale=lang.locale, decimal_quantization=False)
 
 
-def format_duration(span: timedelta) -> str:
-    """``35 min``, ``2 h 5 min``, ``3 d 4 h``: the two largest units."""
+def format_duration(span: timedelta, lang: Language) -> str:
+    """``35 min``, ``2 hr, 5 min``, ``3 days, 4 hr``: the two largest units."""
     minutes = max(0, int(span.total_seconds() // 60))
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
-    parts = [f"{n} {unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "min")) if n]
-    return " ".join(parts[:2]) or "under 1 min"
+    units = (("duration-day", days), ("duration-hour", hours), ("duration-minute", minutes))
+    parts = [_unit(n, unit, lang) for unit, n in units if n]
+    if not parts:
+        return lang.gettext("under %(duration)s", duration=_unit(1, "duration-minute", lang))
+    try:
+        return format_list(parts[:2], style="unit-short", locale=lang.locale)
+    except KeyError:  # Babel's Spanish data holds only part of CLDR's short list; the narrow one is whole
+        return format_list(parts[:2], style="unit-narrow", locale=lang.locale)
+
+
+def _unit(value: int, unit: str, lang: Language) -> str:
+    return format_unit(value, unit, length="short", locale=lang.locale)
+
+
+def affected_components(lang: Language, incident: IncidentView) -> str:
+    """``Affected components: Checkout, Payments API``, as feeds and the calendar say it."""
+    names = ", ".join(component.name for component in incident.components)
+    return lang.gettext("Affected components: %(names)s", names=names)
 
 
 def web_url(url: str | None) -> str | None:
@@ -103,7 +132,7 @@ class BarRun:
     label: str
 
 
-def bar_runs(series: UptimeSeries, now: datetime, titles: int | None = None) -> list[BarRun]:
+def bar_runs(series: UptimeSeries, now: datetime, lang: Language, titles: int | None = None) -> list[BarRun]:
     """Group ``series`` into runs of days with the same colour, uptime and incidents, oldest first.
 
     :param titles: how many incident titles a day may list; a day with more gives their number
@@ -116,7 +145,7 @@ def bar_runs(series: UptimeSeries, now: datetime, titles: int | None = None) -> 
         if index < len(days) and _same_look(days[start], days[index]):
             continue
         first, last = days[start], days[index - 1]
-        label = f"{format_day_span(first.day, last.day, now)}: {_day_text(first, titles)}"
+        label = f"{format_day_span(first.day, last.day, now, lang)}: {_day_text(first, lang, titles)}"
         runs.append(BarRun(start * BAR_STEP, (index - start) * BAR_STEP, first.colour, label))
         start = index
     return runs
@@ -127,26 +156,24 @@ def commonest_colour(runs: Sequence[BarRun]) -> str:
     return Counter(run.colour for run in runs).most_common(1)[0][0]
 
 
-def _day_text(day: DayBar, titles: int | None) -> str:
-    """``99.5 %``, ``Slow checkout, 99.5 %``: a quiet day says only its uptime, as most days are quiet."""
-    if day.uptime is None:
-        return "no data"
-    if not day.incidents:
-        return format_percent(day.uptime)
-    return f"{_incidents_text(day.incidents, titles)}, {format_percent(day.uptime)}"
+def _day_text(day: DayBar, lang: Language, titles: int | None) -> str:
+    """``99.5%``, ``Slow checkout, 99.5%``: a quiet day says only its uptime, as most days are quiet."""
+    if day.uptime is None or not day.incidents:
+        return format_percent(day.uptime, lang)
+    return f"{_incidents_text(day.incidents, lang, titles)}, {format_percent(day.uptime, lang)}"
 
 
-def _incidents_text(incidents: Sequence[str], titles: int | None) -> str:
+def _incidents_text(incidents: Sequence[str], lang: Language, titles: int | None) -> str:
     if titles is None or len(incidents) <= titles:
         return "; ".join(incidents)
-    return "1 incident" if len(incidents) == 1 else f"{len(incidents)} incidents"
+    return lang.ngettext("%(count)s incident", "%(count)s incidents", len(incidents))
 
 
 def _same_look(a: DayBar, b: DayBar) -> bool:
     return (a.colour, a.uptime, a.incidents) == (b.colour, b.uptime, b.incidents)
 
 
-def bars_css(days: int) -> str:
+def bars_css(days: int, lang: Language) -> str:
     """The width of a one-day run, and container rules that show only the newest days on narrow bars.
 
     Most runs are one day long, so the stylesheet gives that width (an SVG 2 geometry property) and
@@ -159,7 +186,18 @@ def bars_css(days: int) -> str:
     for shown in (n for n in _BAR_WIDTHS if n < days):
         width = days * 100 / shown
         svg = f".bars svg{{width:{width:g}%;margin-left:-{width - 100:g}%}}"
-        label = f'.ago{{font-size:0}}.ago::after{{font-size:var(--ax-size);content:"{shown} days ago"}}'
+        ago = _css_string(days_ago(shown, lang))
+        label = f".ago{{font-size:0}}.ago::after{{font-size:var(--ax-size);content:{ago}}}"
         rules.append(f"@container (max-width:{larger * 6 - 1}px){{{svg}{label}}}")
         larger = shown
     return "".join(rules)
+
+
+def days_ago(days: int, lang: Language) -> str:
+    """``90 days ago``: the left end of a bar."""
+    return lang.ngettext("%(count)s day ago", "%(count)s days ago", days)
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a quoted CSS string: quotes and backslashes escaped, so a translation cannot end it."""
+    return '"' + "".join(f"\\{ord(c):x} " if c in '"\\<' else c for c in text) + '"'

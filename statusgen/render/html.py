@@ -18,6 +18,7 @@ from jinja2.environment import TemplateModule
 
 from statusgen.model import ComponentStatus
 from statusgen.render.format import bars_css, format_month
+from statusgen.render.i18n import language
 from statusgen.render.theme import environment, stylesheet
 from statusgen.view.bars import INDICATOR_COLOURS
 from statusgen.view.types import AudienceView, ComponentView, GroupView, IncidentView
@@ -56,7 +57,7 @@ def _assets(view: AudienceView, css: bytes) -> _Assets:
     the branding CSS loads after the theme's."""
     branding = view.branding_files
     accent = f":root{{--accent:{view.branding.accent}}}" if view.branding.accent else ""
-    style = css + f"\n{accent}{bars_css(view.uptime_days)}\n".encode()
+    style = css + f"\n{accent}{bars_css(view.uptime_days, language(view.language))}\n".encode()
     files = {f"assets/{hashed_name('style.css', style)}": style}
     stylesheets = list(files)
     named: dict[str, str] = {}
@@ -93,6 +94,8 @@ class Month:
     year: int
     month: int
     items: tuple[IncidentView, ...]
+    name: str
+    """``November 2026`` in the page's language."""
 
     @property
     def key(self) -> str:
@@ -101,10 +104,6 @@ class Month:
     @property
     def path(self) -> str:
         return f"history/{self.key}/"
-
-    @property
-    def name(self) -> str:
-        return format_month(self.year, self.month)
 
 
 def history_months(view: AudienceView) -> list[Month]:
@@ -119,10 +118,11 @@ def history_months(view: AudienceView) -> list[Month]:
             moment = item.started.astimezone(view.now.tzinfo)
             by_month[moment.year, moment.month].append(item)
     year, month = min(by_month, default=(view.now.year, view.now.month))
+    lang = language(view.language)
     months = []
     while (year, month) <= (view.now.year, view.now.month):
         items = sorted(by_month.get((year, month), ()), key=_newest_first)
-        months.append(Month(year, month, tuple(items)))
+        months.append(Month(year, month, tuple(items), format_month(year, month, lang)))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months[::-1]
 
@@ -238,7 +238,7 @@ class Pages:
         :param dev_error: text shown in an error box at the top of every page (a failed rebuild).
         """
         self.view = view
-        self._env = environment(tuple(theme_dirs), view.theme)
+        self._env = environment(tuple(theme_dirs), view.theme, view.language)
         assets = _assets(view, stylesheet(theme_dirs, view.theme))
         self.assets: Mapping[str, bytes] = assets.files
         self._common = {

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event, vDuration
 
 from statusgen.model import MaintenanceStatus, UpdateStatus
+from statusgen.render.format import affected_components
+from statusgen.render.i18n import Language, language
 from statusgen.render.ids import incident_url
 from statusgen.view.markup import html_to_text
 from statusgen.view.types import AudienceView, IncidentView
@@ -34,20 +36,23 @@ def render_ical(view: AudienceView) -> dict[str, bytes]:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    name = f"{view.title}: maintenance"
-    calendar.add("name", name)
+    lang = language(view.language)
+    name = lang.gettext("%(title)s: maintenance", title=view.title)
+    # RFC 7986's NAME takes a LANGUAGE parameter (X-WR-CALNAME has none); events keep none, as their
+    # titles are written by people, in whatever language they wrote them.
+    calendar.add("name", name, parameters={"LANGUAGE": view.language})
     calendar.add("x-wr-calname", name)
     calendar.add("refresh-interval", vDuration(_REFRESH), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(_REFRESH))
     host = urlsplit(view.base_url).hostname or view.id
     for maintenance in view.maintenances:
-        event = _event(view, maintenance, host)
+        event = _event(view, lang, maintenance, host)
         if event is not None:
             calendar.add_component(event)
     return {"maintenance.ics": calendar.to_ical()}
 
 
-def _event(view: AudienceView, maintenance: IncidentView, host: str) -> Event | None:
+def _event(view: AudienceView, lang: Language, maintenance: IncidentView, host: str) -> Event | None:
     start, end = maintenance.window_start, maintenance.window_end
     if start is None or end is None or end < view.now - KEEP_PAST:
         return None
@@ -58,7 +63,7 @@ def _event(view: AudienceView, maintenance: IncidentView, host: str) -> Event | 
     event.add("dtstart", _utc(start))
     event.add("dtend", _utc(end))
     event.add("summary", maintenance.title)
-    event.add("description", _description(maintenance))
+    event.add("description", _description(lang, maintenance))
     event.add("url", incident_url(view, maintenance))
     event.add("status", _EVENT_STATUS.get(maintenance.status, "CONFIRMED"))
     event.add("sequence", _sequence(maintenance))
@@ -77,12 +82,11 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _description(maintenance: IncidentView) -> str:
+def _description(lang: Language, maintenance: IncidentView) -> str:
     parts = []
     if maintenance.updates:
         latest = maintenance.updates[0]
-        parts.append(f"{latest.label}: {html_to_text(latest.html)}")
+        parts.append(f"{lang.status(latest.status)}: {html_to_text(latest.html)}")
     if maintenance.components:
-        names = ", ".join(component.name for component in maintenance.components)
-        parts.append(f"Affected components: {names}")
+        parts.append(affected_components(lang, maintenance))
     return "\n\n".join(parts) or maintenance.title

@@ -13,19 +13,20 @@ import jinja2
 from jinja2.ext import Extension
 
 from statusgen.errors import InputError, Problem, StatusgenError
-from statusgen.model import status_label
+from statusgen.locales import DEFAULT_LANGUAGE
 from statusgen.render.format import (
     BAR_HEIGHT,
     BAR_STEP,
     BAR_WIDTH,
     bar_runs,
     commonest_colour,
+    days_ago,
     format_duration,
-    format_month,
     format_percent,
     format_time,
     web_url,
 )
+from statusgen.render.i18n import Language, language
 from statusgen.themedirs import themes_in
 
 
@@ -50,16 +51,18 @@ def _theme_paths(theme_dirs: Sequence[Path], theme: str) -> list[Path]:
     return found
 
 
-def environment(theme_dirs: tuple[Path, ...], theme: str) -> jinja2.Environment:
-    """The theme's Jinja environment; folders are looked up at every call, so a theme folder created
-    while ``serve`` runs is used at the next rebuild."""
+def environment(
+    theme_dirs: tuple[Path, ...], theme: str, language_tag: str = DEFAULT_LANGUAGE
+) -> jinja2.Environment:
+    """The theme's Jinja environment speaking ``language_tag``; folders are looked up at every call, so
+    a theme folder created while ``serve`` runs is used at the next rebuild."""
     own = tuple(path / "templates" for path in _theme_paths(theme_dirs, theme))
     default = tuple(path / "templates" for path in _theme_paths(theme_dirs, "default"))
-    return _environment_for(own, default)
+    return _environment_for(own, default, language(language_tag))
 
 
-@lru_cache(maxsize=8)
-def _environment_for(own: tuple[Path, ...], default: tuple[Path, ...]) -> jinja2.Environment:
+@lru_cache(maxsize=16)
+def _environment_for(own: tuple[Path, ...], default: tuple[Path, ...], lang: Language) -> jinja2.Environment:
     # A theme lists only the templates it changes; the rest come from the default theme, which it can
     # also extend by name ("default/index.html") to override single blocks.
     loader = jinja2.ChoiceLoader(
@@ -74,20 +77,27 @@ def _environment_for(own: tuple[Path, ...], default: tuple[Path, ...]) -> jinja2
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        extensions=[_Compact],
+        extensions=[_Compact, "jinja2.ext.i18n"],
     )
+    # Page strings are _("…") and {% trans %}; newstyle gettext fills %(name)s placeholders and
+    # escapes their values, and the catalogue's own text is trusted like the template's.
+    env.install_gettext_translations(lang.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.policies["ext.i18n.trimmed"] = True
     env.filters.update(
-        when=jinja2.pass_context(lambda ctx, moment, style="full": format_time(moment, ctx["now"], style)),
-        runs=jinja2.pass_context(lambda ctx, series, titles=None: bar_runs(series, ctx["now"], titles)),
+        when=jinja2.pass_context(
+            lambda ctx, moment, style="full": format_time(moment, ctx["now"], lang, style)
+        ),
+        runs=jinja2.pass_context(lambda ctx, series, titles=None: bar_runs(series, ctx["now"], lang, titles)),
         commonest_colour=commonest_colour,
-        percent=format_percent,
+        percent=lambda value: format_percent(value, lang),
         web_url=web_url,
-        duration=format_duration,
-        status_label=status_label,
+        duration=lambda span: format_duration(span, lang),
+        days_ago=lambda days: days_ago(days, lang),
+        status_label=lang.status,
+        impact_label=lang.impact,
+        overall_label=lang.overall,
     )
-    env.globals.update(
-        format_month=format_month, bar_step=BAR_STEP, bar_width=BAR_WIDTH, bar_height=BAR_HEIGHT
-    )
+    env.globals.update(bar_step=BAR_STEP, bar_width=BAR_WIDTH, bar_height=BAR_HEIGHT)
     return env
 
 

@@ -35,7 +35,6 @@ from statusgen.model import (
     Update,
     UpdateStatus,
     UptimePolicy,
-    status_label,
     worst,
 )
 from statusgen.model.selection import select_components
@@ -128,6 +127,7 @@ def build_view(
         theme=audience.theme,
         access=audience.access,
         timezone=tz.key,
+        language=audience.language,
         branding=audience.branding,
         internal_notes=audience.internal_notes,
         now=local_now,
@@ -347,7 +347,6 @@ def _update_view(update: Update, tz: ZoneInfo, author: str | None) -> UpdateView
     return UpdateView(
         at=update.at.astimezone(tz),
         status=update.status,
-        label=status_label(update.status),
         internal=update.internal,
         html=markdown_to_html(update.body),
         anchor=update.anchor,

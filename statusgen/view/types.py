@@ -75,8 +75,6 @@ class UpdateView:
     at: datetime
     """In the audience's timezone."""
     status: UpdateStatus
-    label: str
-    """Heading form of the status: "Identified", "In progress"."""
     internal: bool
     html: str
     """Sanitised HTML of the update's Markdown."""
@@ -135,6 +133,8 @@ class AudienceView:
     theme: str
     access: Literal["public", "private"]
     timezone: str
+    language: str
+    """BCP 47 tag of the page language; the JSON API stays in Statuspage's English."""
     branding: Branding
     internal_notes: bool
     now: datetime
