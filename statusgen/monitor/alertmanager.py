@@ -12,38 +12,26 @@ status; a firing alert dates its component's change at its ``startsAt``, a resol
 
 from __future__ import annotations
 
-import base64
-import json
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
 
 from statusgen.clock import Clock
 from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
 from statusgen.model import AlertMapping, AlertPolicy, Component, ComponentStatus, worst
 from statusgen.monitor.apply import Report, apply_observations
-from statusgen.monitor.fetch import MIB, FetchError, fetch
+from statusgen.monitor.source import NOTHING, Source, parse_json, read_input
 from statusgen.monitor.statuslog import Observation
 
 SOURCE = "alertmanager"
 ALERTS_PATH = "/api/v2/alerts"
 """Every alert, suppressed ones too (the API's default): a silence must keep a status, not end it."""
-TOKEN_ENV = "ALERTMANAGER_TOKEN"
-"""A bearer token sent as ``Authorization: Bearer …``."""
-USER_ENV, PASSWORD_ENV = "ALERTMANAGER_USER", "ALERTMANAGER_PASSWORD"
-"""Basic authentication (a ``user:password@`` in ``--url`` works too)."""
-CA_ENV = "ALERTMANAGER_CA_FILE"
-"""A PEM file of the certificate authorities that signed Alertmanager's certificate."""
+ALERTMANAGER = Source("Alertmanager", "ALERTMANAGER")
 TIMEOUT_S = 10.0
-ANSWER_LIMIT = 64 * MIB
-"""Largest alerts answer read: some 100 000 alerts, far past any real Alertmanager's."""
-_NOTHING = "; nothing recorded"
 
 
 @dataclass(frozen=True)
@@ -113,60 +101,17 @@ def _read(url: str | None, file: Path | None, timeout_s: float) -> list[Alert]:
 def fetch_alerts(url: str, timeout_s: float = TIMEOUT_S) -> list[Alert]:
     """Every alert of the Alertmanager at ``url``, suppressed ones included.
 
-    Credentials come from ``url``'s ``user:password@`` or the environment (:data:`TOKEN_ENV`,
-    :data:`USER_ENV` and :data:`PASSWORD_ENV`, :data:`CA_ENV`); they never appear in a message.
+    Credentials come from ``url``'s ``user:password@`` or the environment (``ALERTMANAGER_TOKEN``,
+    ``ALERTMANAGER_USER`` and ``ALERTMANAGER_PASSWORD``, ``ALERTMANAGER_CA_FILE``).
     """
-    if not url.startswith(("http://", "https://")):
-        raise StatusgenError(
-            "--url: expected Alertmanager's http:// or https:// address, such as http://alertmanager:9093"
-        )
-    address, headers = _credentials(url)
-    endpoint = address.rstrip("/") + ALERTS_PATH
-    ca_file = os.environ.get(CA_ENV) or None
-    if ca_file is not None and not Path(ca_file).is_file():
-        raise StatusgenError(f"{CA_ENV}: {ca_file} is not a file; give the path of a PEM file{_NOTHING}")
-    try:
-        response = fetch(endpoint, timeout_s=timeout_s, limit=ANSWER_LIMIT, headers=headers, ca_file=ca_file)
-    except FetchError as error:
-        raise StatusgenError(f"cannot read alerts from {endpoint}: {error}{_NOTHING}") from None
-    if response.truncated:
-        raise StatusgenError(
-            f"cannot read alerts from {endpoint}: answer larger than {ANSWER_LIMIT // MIB} MiB{_NOTHING}"
-        )
-    if response.status != 200:
-        answer = response.body[:200].decode("utf-8", "replace").strip()
-        raise StatusgenError(
-            f"Alertmanager answered HTTP {response.status} at {endpoint}"
-            + (f": {answer}" if answer else "")
-            + _NOTHING
-        )
-    return parse_alerts(response.body, endpoint)
-
-
-def _credentials(url: str) -> tuple[str, dict[str, str]]:
-    """``url`` without its ``user:password@``, and the Authorization header to send, if any."""
-    parts = urlsplit(url)
-    user, password = parts.username, parts.password
-    if user is not None:
-        parts = parts._replace(netloc=parts.netloc.rpartition("@")[2])
-    else:
-        user, password = os.environ.get(USER_ENV) or None, os.environ.get(PASSWORD_ENV, "")
-    token = os.environ.get(TOKEN_ENV) or None
-    if token is not None:
-        return urlunsplit(parts), {"Authorization": f"Bearer {token}"}
-    if user is None:
-        return urlunsplit(parts), {}
-    pair = f"{unquote(user)}:{unquote(password or '')}".encode()
-    return urlunsplit(parts), {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
+    ALERTMANAGER.check_url(url, "http://alertmanager:9093")
+    body, endpoint = ALERTMANAGER.read(url, ALERTS_PATH, "alerts", timeout_s=timeout_s)
+    return parse_alerts(body, endpoint)
 
 
 def read_alerts_file(path: Path) -> list[Alert]:
-    """The active alerts in ``path``, a saved answer of ``/api/v2/alerts``."""
-    try:
-        content = path.read_bytes()
-    except OSError as error:
-        raise StatusgenError(f"cannot read {path}: {error.strerror or error}{_NOTHING}") from None
-    return parse_alerts(content, str(path))
+    """The alerts in ``path``, a saved answer of ``/api/v2/alerts``."""
+    return parse_alerts(*read_input(path))
 
 
 def parse_alerts(content: bytes, origin: str) -> list[Alert]:
@@ -176,13 +121,10 @@ def parse_alerts(content: bytes, origin: str) -> list[Alert]:
 
     :raises StatusgenError: when ``content`` is not JSON of that shape.
     """
-    try:
-        payload: Any = json.loads(content)
-    except ValueError as error:
-        raise StatusgenError(f"{origin} did not return JSON ({error}){_NOTHING}") from None
+    payload = parse_json(content, origin)
     if not isinstance(payload, list):
         raise StatusgenError(
-            f"{origin}: expected a JSON list of alerts, found {type(payload).__name__}{_NOTHING}"
+            f"{origin}: expected a JSON list of alerts, found {type(payload).__name__}{NOTHING}"
         )
     return [alert for index, item in enumerate(payload) if (alert := _alert(item, index, origin))]
 
@@ -192,7 +134,7 @@ def _alert(item: Any, index: int, origin: str) -> Alert | None:
     if not (isinstance(labels, dict) and all(isinstance(v, str) for v in labels.values())):
         raise StatusgenError(
             f"{origin}: alert {index + 1} has no 'labels' object of text values; "
-            f"is this Alertmanager's /api/v2/alerts?{_NOTHING}"
+            f"is this Alertmanager's /api/v2/alerts?{NOTHING}"
         )
     status = item.get("status")
     state = status.get("state") if isinstance(status, dict) else None
