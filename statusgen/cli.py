@@ -111,6 +111,33 @@ def build(root: Path, out: Path, audiences: tuple[str, ...], now: str | None) ->
         click.echo(f"{out / site.audience}/: {site.files} files, {site.bytes / 1024:.0f} KiB")
 
 
+@cli.command("next-change")
+@ROOT_OPTION
+@NOW_OPTION
+def next_change(root: Path, now: str | None) -> None:
+    """Print the next instant (UTC) at which the output changes by the clock alone, and why.
+
+    That is the first of: a maintenance window opening or closing, a promised next update falling
+    due, local midnight in an audience's zone (the bars move on a day), an ongoing outage outlasting
+    an audience's blip limit, an incident leaving the recent list. While an incident is open or a
+    component has downtime today, the pages change every minute. Never later than the real change;
+    a schedule that builds then finds the output changed, or at worst unchanged.
+
+    \b
+    Examples:
+      statusgen next-change
+      statusgen next-change --now "2026-11-23 18:00 UTC"
+      # 2026-11-24T00:00:00Z  midnight in Europe/Berlin (public): the bars move on a day
+    """
+    from statusgen.clock import read_clock
+    from statusgen.compute.changes import next_change as first_change
+    from statusgen.load import load_repository
+
+    clock = read_clock(now)
+    change = first_change(load_repository(root, real_now=clock.real), clock.now)
+    click.echo(f"{change.at:%Y-%m-%dT%H:%M:%SZ}  {change.reason}")
+
+
 SUMMARY_OPTION = click.option(
     "--summary",
     type=click.Path(dir_okay=False, path_type=Path),

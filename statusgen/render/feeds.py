@@ -68,7 +68,10 @@ def _generator(view: AudienceView, feed: _Feed, extension: str) -> FeedGenerator
     generator.language("en")
     generator.generator("statusgen")
     # feedgen stamps the wall clock here unless told otherwise; the newest entry keeps it reproducible.
-    generator.updated(entries[0][1].at if entries else view.now)
+    # An empty feed says today's local midnight, not the build time: an unchanged site stays the same
+    # bytes from one build to the next, so a deploy can tell nothing changed.
+    today = view.now.replace(hour=0, minute=0, second=0, microsecond=0)
+    generator.updated(entries[0][1].at if entries else today)
     for incident, update in entries:
         _add_entry(generator, view, incident, update)
     return generator
