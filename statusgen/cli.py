@@ -56,13 +56,23 @@ NOW_OPTION = click.option(
     show_default=True,
     help="github: print GitHub Actions annotations that mark the lines in a pull request.",
 )
+@click.option(
+    "--repository-visibility",
+    "visibility",
+    type=click.Choice(["public", "private", "internal"]),
+    envvar="STATUSGEN_REPOSITORY_VISIBILITY",
+    help="What the host says the repository is (validate.yml passes GitHub's answer). Without it, a "
+    "remote on a public host is all validate can go by when it warns about internal content.",
+)
 @NOW_OPTION
-def validate(root: Path, strict: bool, output_format: str, now: str | None) -> None:
+def validate(root: Path, strict: bool, output_format: str, visibility: str | None, now: str | None) -> None:
     """Check every file of the repository and report every problem at once.
 
     Each problem names the file, line and column to edit. Exit status 0 when clean, 1 otherwise.
     Times written without a zone are read in site.yaml's timezone. An update, started: time or
-    status-log entry dated after the current time (more than 5 minutes ahead) is an error.
+    status-log entry dated after the current time (more than 5 minutes ahead) is an error. A
+    repository that is (or, by its git remote, may be) public while it holds internal content gets
+    a warning: its files are readable whatever the sites hide.
 
     \b
     Examples:
@@ -74,7 +84,14 @@ def validate(root: Path, strict: bool, output_format: str, now: str | None) -> N
     from statusgen.validate import run_validate
 
     clock = read_clock(now)
-    run_validate(root, strict=strict, output_format=output_format, now=clock.now, real_now=clock.real)
+    run_validate(
+        root,
+        strict=strict,
+        output_format=output_format,
+        now=clock.now,
+        real_now=clock.real,
+        visibility=visibility,
+    )
 
 
 @cli.command()

@@ -82,6 +82,7 @@ def test_cli_init_prints_next_steps(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["init", str(tmp_path / "status")])
     assert result.exit_code == 0, result.output
     assert "statusgen serve" in result.output
+    assert "Keep this repository private when you push it" in result.output
     refused = CliRunner().invoke(cli, ["init", str(tmp_path / "status")])
     assert refused.exit_code == 1
     assert "is not an empty folder" in refused.output

@@ -112,9 +112,11 @@ def test_deploy_runs_on_push_and_by_hand_without_a_schedule_or_overlap() -> None
 
 def test_notify_follows_only_a_successful_deploy_and_commits_its_ledger() -> None:
     job = _workflow("deploy.yml")["jobs"]["notify"]
-    assert job["needs"] == "cloudflare"
+    assert job["needs"] == ["cloudflare", "github-pages"]
     # A skipped deploy (nothing changed) skips notify too: "skipped" is not "success".
-    assert job["if"] == "needs.cloudflare.result == 'success'"
+    assert job["if"] == (
+        "${{ !cancelled() && !contains(needs.*.result, 'failure') && contains(needs.*.result, 'success') }}"
+    )
     assert job["permissions"] == {"contents": "write"}
     runs = [step.get("run", "") for step in job["steps"]]
     assert "statusgen notify --root ." in runs
@@ -189,6 +191,17 @@ def test_the_default_pages_project_name_is_one_cloudflare_accepts(
     named = {**env, "PROJECTS": '{"public": "kept-as-given"}', "AUDIENCE": "public"}
     assert _bash(script, named, tmp_path).returncode == 0
     assert output.read_text() == "name=kept-as-given\n"
+
+
+def test_github_pages_takes_a_public_audience_only(tmp_path: Path) -> None:
+    root = tmp_path / "status"
+    init_repository(root, datetime(2026, 11, 23, tzinfo=UTC))
+    build(root, root / "dist", datetime(2026, 11, 23, 18, 0, tzinfo=UTC))
+    script = _step("deploy.yml", "github-pages", "Refuse a private audience")
+    assert _bash(script, {"AUDIENCE": "public"}, root).returncode == 0
+    refused = _bash(script, {"AUDIENCE": "internal"}, root)
+    assert refused.returncode == 1
+    assert "::error::internal is not a public audience" in refused.stdout
 
 
 FAKE_GH = """#!/usr/bin/env bash
