@@ -114,6 +114,10 @@ def build(root: Path, out: Path, audiences: tuple[str, ...], now: str | None) ->
     failed or killed build leaves the previous sites untouched. Whatever else OUT holds (other
     audiences' sites, files put there by hand) is kept.
 
+    STATUSGEN_FEED_SECRETS, a JSON object of private audience id → secret, also publishes that
+    audience's feeds, calendar, JSON API and badges under OUT/<audience>/feeds/<secret>/, for feed
+    readers that cannot sign in (README: "Private audiences behind single sign-on").
+
     \b
     Examples:
       statusgen build
@@ -122,9 +126,11 @@ def build(root: Path, out: Path, audiences: tuple[str, ...], now: str | None) ->
     """
     from statusgen.build import build as build_sites
     from statusgen.clock import read_clock
+    from statusgen.load.feedsecrets import FEED_SECRETS_ENV
 
     clock = read_clock(now)
-    for site in build_sites(root, out, clock.now, audiences, real_now=clock.real):
+    secrets = os.environ.get(FEED_SECRETS_ENV)
+    for site in build_sites(root, out, clock.now, audiences, real_now=clock.real, feed_secrets=secrets):
         click.echo(f"{out / site.audience}/: {site.files} files, {site.bytes / 1024:.0f} KiB")
 
 
