@@ -14,7 +14,9 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import tomllib
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -87,13 +89,19 @@ def test_no_project_file_names_a_registry_host() -> None:
     assert naming == []
 
 
-def _build_wheel(into: Path, scratch: Path) -> Path:
-    """Build the wheel from a copy of the sources, so the checkout gets no build/ or egg-info."""
+def _copy_sources(scratch: Path) -> Path:
+    """What a build reads, copied, so the checkout gets no build/ or egg-info."""
     source = scratch / "source"
+    source.mkdir()
     for name in ("pyproject.toml", "README.md"):
-        source.mkdir(exist_ok=True)
         shutil.copy2(ROOT / name, source / name)
     shutil.copytree(ROOT / "statusgen", source / "statusgen", ignore=shutil.ignore_patterns("__pycache__"))
+    return source
+
+
+def _build_wheel(into: Path, scratch: Path) -> Path:
+    """Build the wheel as the scaffold's users get it: by pip, from a copy of the sources."""
+    source = _copy_sources(scratch)
     # No build isolation: the build-system floor is a test dependency, and nothing can be fetched.
     built = subprocess.run(
         [
@@ -118,6 +126,38 @@ def _build_wheel(into: Path, scratch: Path) -> Path:
     return wheel
 
 
+def test_the_sdist_rebuilds_into_a_complete_wheel(tmp_path: Path) -> None:
+    """What the release uploads as source must build on its own, with every template and scaffold file."""
+    source = _copy_sources(tmp_path)
+    _build("sdist", source, tmp_path / "sdist")
+    (archive,) = (tmp_path / "sdist").glob("statusgen-*.tar.gz")
+    with tarfile.open(archive) as sdist:
+        sdist.extractall(tmp_path / "unpacked", filter="data")
+    (unpacked,) = (tmp_path / "unpacked").iterdir()
+    _build("wheel", unpacked, tmp_path / "wheel")
+    (wheel,) = (tmp_path / "wheel").glob("*.whl")
+    with zipfile.ZipFile(wheel) as built:
+        names = set(built.namelist())
+    expected = {
+        f"statusgen/{path.relative_to(ROOT / 'statusgen').as_posix()}"
+        for folder in ("scaffold", "themes")
+        for path in (ROOT / "statusgen" / folder).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert expected - names == set()
+    assert "statusgen/py.typed" in names
+
+
+def _build(kind: str, source: Path, into: Path) -> None:
+    """setuptools' own build hooks, as a frontend calls them (``python -m build`` in the release)."""
+    hook = f"from setuptools import build_meta; build_meta.build_{kind}({str(into)!r})"
+    into.mkdir()
+    built = subprocess.run(
+        [sys.executable, "-c", hook], cwd=source, capture_output=True, text=True, check=False
+    )
+    assert built.returncode == 0, built.stderr
+
+
 def _site_without_statusgen(target: Path) -> Path:
     """This interpreter's site-packages as links, less statusgen's own (editable) installation."""
     target.mkdir()
@@ -129,7 +169,14 @@ def _site_without_statusgen(target: Path) -> Path:
 
 
 def _fresh_venv(folder: Path, site: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True, capture_output=True)
+    """A virtual environment that sees ``site`` and has a ``pip`` command of its own.
+
+    Its pip is this interpreter's, found through ``site``: ensurepip would install a copy, which takes
+    half a minute on a busy machine, for the same code.
+    """
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True, capture_output=True
+    )
     purelib = subprocess.run(
         [folder / "bin/python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True,
@@ -137,6 +184,11 @@ def _fresh_venv(folder: Path, site: Path) -> Path:
         text=True,
     ).stdout.strip()
     (Path(purelib) / "installed-dependencies.pth").write_text(f"{site}\n")
+    pip = folder / "bin/pip"
+    pip.write_text(
+        f"#!{folder}/bin/python\nimport sys\nfrom pip._internal.cli.main import main\nsys.exit(main())\n"
+    )
+    pip.chmod(0o755)
     return folder / "bin"
 
 
