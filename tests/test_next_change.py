@@ -20,14 +20,15 @@ from statusgen.compute.changes import next_change
 from statusgen.load import load_repository
 
 SECOND = timedelta(seconds=1)
-_FOOTER_CLOCK = re.compile(rb"<span>Updated <time[^>]*>[^<]*</time></span>")
-"""The build time in every page's footer, which the deploy's hash leaves out (see deploy.yml)."""
+_FOOTER_CLOCK = re.compile(rb"(<footer[^>]*>\s*<span>)[^<]*<time[^>]*>[^<]*</time>[^<]*</span>")
+"""The build time opening every page's footer, which the deploy's hash leaves out too
+(``.github/changed-audiences.sh``)."""
 
 
 def _sites(root: Path, out: Path, now: datetime) -> dict[str, bytes]:
     build(root, out, now)
     return {
-        path.relative_to(out).as_posix(): _FOOTER_CLOCK.sub(b"", path.read_bytes())
+        path.relative_to(out).as_posix(): _FOOTER_CLOCK.sub(rb"\1", path.read_bytes())
         for path in sorted(out.rglob("*"))
         if path.is_file()
     }

@@ -260,6 +260,46 @@ def test_only_the_sites_that_changed_are_deployed(tmp_path: Path, gh: dict[str, 
     assert _changed(tmp_path / "dist", gh)["changed"] == ["internal"]
 
 
+def _page(stamp: str, body: str = "<p>All Systems Operational</p>") -> str:
+    footer = f'<footer class="wrap foot">\n<span>{stamp}</span>\n<a href="history/">History</a>\n</footer>'
+    return f"<html><body>{body}\n{footer}</body></html>\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            'Updated <time datetime="2026-11-23T18:00">18:00</time>',
+            'Updated <time datetime="2026-11-23T18:10">18:10</time>',
+        ),
+        (
+            'Aktualisiert <time datetime="2026-11-23T18:00">18:00</time>',
+            'Aktualisiert <time datetime="2026-11-23T18:10">18:10</time>',
+        ),
+        (
+            '<time datetime="2026-11-23T18:00">18:00</time> 更新',
+            '<time datetime="2026-11-23T18:10">18:10</time> 更新',
+        ),
+    ],
+)
+def test_the_hash_leaves_out_the_footer_clock_in_any_language(
+    tmp_path: Path, gh: dict[str, str], before: str, after: str
+) -> None:
+    site = tmp_path / "dist/public"
+    site.mkdir(parents=True)
+    (site / "index.html").write_text(_page(before))
+    first = _changed(tmp_path / "dist", gh)["hashes"]
+    (site / "index.html").write_text(_page(after))
+    assert _changed(tmp_path / "dist", gh)["hashes"] == first
+    (site / "index.html").write_text(_page(after, "<p>Partial System Outage</p>"))
+    assert _changed(tmp_path / "dist", gh)["hashes"] != first
+    # Only the clock that opens the footer: the same markup elsewhere is content.
+    (site / "index.html").write_text(_page(after, f"<span>{before}</span>"))
+    changed = _changed(tmp_path / "dist", gh)["hashes"]
+    (site / "index.html").write_text(_page(after, f"<span>{after}</span>"))
+    assert _changed(tmp_path / "dist", gh)["hashes"] != changed
+
+
 MONITOR_STEP = "Deploy once when a site changed"
 
 

@@ -5,9 +5,10 @@
 #   → {"hashes":{"internal":"3f…","public":"9a…"},"changed":["public"]}
 #
 # A site's hash covers the path and bytes of every file under dist/<audience>/, except the build time
-# in the page footers (<span>Updated <time …>…</time></span>), which is the only part of a build that
-# differs from one build to the next: statusgen's output is otherwise a function of the files and the
-# clock's events (`statusgen next-change`), so an equal hash means an equal site. An audience counts as
+# that opens each page's footer (<footer …><span>Updated <time …>…</time></span>, in any language),
+# the only part of a build that differs from one build to the next: statusgen's output is otherwise a
+# function of the files and the clock's events (`statusgen next-change`), so an equal hash means an
+# equal site. An audience counts as
 # deployed when the Actions cache holds the key deployed-<audience>-<hash>, which deploy.yml saves after
 # a successful deploy (caches unused for 7 days expire: then the site is deployed once more).
 # Needs gh and GH_TOKEN with actions: read.
@@ -22,7 +23,7 @@ site_hash() {
     find . -type f -print0 | LC_ALL=C sort -z | while IFS= read -r -d '' file; do
       printf '%s\n' "$file"
       case "$file" in
-        *.html) sed -E 's#<span>Updated <time[^>]*>[^<]*</time></span>##g' "$file" | sha256sum ;;
+        *.html) sed -E -z 's#(<footer[^>]*>[[:space:]]*<span>)[^<]*<time[^>]*>[^<]*</time>[^<]*</span>#\1#' "$file" | sha256sum ;;
         *) sha256sum < "$file" ;;
       esac
     done
