@@ -70,13 +70,23 @@ def _clock(root: Path, now: str | None) -> Clock:
     show_default=True,
     help="github: print GitHub Actions annotations that mark the lines in a pull request.",
 )
+@click.option(
+    "--repository-visibility",
+    "visibility",
+    type=click.Choice(["public", "private", "internal"]),
+    envvar="STATUSGEN_REPOSITORY_VISIBILITY",
+    help="What the host says the repository is (validate.yml passes GitHub's answer). Without it, a "
+    "remote on a public host is all validate can go by when it warns about internal content.",
+)
 @NOW_OPTION
-def validate(root: Path, strict: bool, output_format: str, now: str | None) -> None:
+def validate(root: Path, strict: bool, output_format: str, visibility: str | None, now: str | None) -> None:
     """Check every file of the repository and report every problem at once.
 
     Each problem names the file, line and column to edit. Exit status 0 when clean, 1 otherwise.
     Times written without a zone are read in site.yaml's timezone. An update, started: time or
-    status-log entry dated after the current time (more than 5 minutes ahead) is an error.
+    status-log entry dated after the current time (more than 5 minutes ahead) is an error. A
+    repository that is (or, by its git remote, may be) public while it holds internal content gets
+    a warning: its files are readable whatever the sites hide.
 
     \b
     Examples:
@@ -87,7 +97,14 @@ def validate(root: Path, strict: bool, output_format: str, now: str | None) -> N
     from statusgen.validate import run_validate
 
     clock = _clock(root, now)
-    run_validate(root, strict=strict, output_format=output_format, now=clock.now, real_now=clock.real)
+    run_validate(
+        root,
+        strict=strict,
+        output_format=output_format,
+        now=clock.now,
+        real_now=clock.real,
+        visibility=visibility,
+    )
 
 
 @cli.command()
@@ -110,6 +127,10 @@ def build(root: Path, out: Path, audiences: tuple[str, ...], now: str | None) ->
     failed or killed build leaves the previous sites untouched. Whatever else OUT holds (other
     audiences' sites, files put there by hand) is kept.
 
+    STATUSGEN_FEED_SECRETS, a JSON object of private audience id → secret, also publishes that
+    audience's feeds, calendar, JSON API and badges under OUT/<audience>/feeds/<secret>/, for feed
+    readers that cannot sign in (README: "Private audiences behind single sign-on").
+
     \b
     Examples:
       statusgen build
@@ -117,10 +138,38 @@ def build(root: Path, out: Path, audiences: tuple[str, ...], now: str | None) ->
       statusgen build --now "2026-11-23 18:00 UTC"   # reproducible output
     """
     from statusgen.build import build as build_sites
+    from statusgen.load.feedsecrets import FEED_SECRETS_ENV
 
     clock = _clock(root, now)
-    for site in build_sites(root, out, clock.now, audiences, real_now=clock.real):
+    secrets = os.environ.get(FEED_SECRETS_ENV)
+    for site in build_sites(root, out, clock.now, audiences, real_now=clock.real, feed_secrets=secrets):
         click.echo(f"{out / site.audience}/: {site.files} files, {site.bytes / 1024:.0f} KiB")
+
+
+@cli.command("next-change")
+@ROOT_OPTION
+@NOW_OPTION
+def next_change(root: Path, now: str | None) -> None:
+    """Print the next instant (UTC) at which the output changes by the clock alone, and why.
+
+    That is the first of: a maintenance window opening or closing, a promised next update falling
+    due, local midnight in an audience's zone (the bars move on a day), an ongoing outage outlasting
+    an audience's blip limit, an incident leaving the recent list. While an incident is open or a
+    component has downtime today, the pages change every minute. Never later than the real change;
+    a schedule that builds then finds the output changed, or at worst unchanged.
+
+    \b
+    Examples:
+      statusgen next-change
+      statusgen next-change --now "2026-11-23 18:00 UTC"
+      # 2026-11-24T00:00:00Z  midnight in Europe/Berlin (public): the bars move on a day
+    """
+    from statusgen.compute.changes import next_change as first_change
+    from statusgen.load import load_repository
+
+    clock = _clock(root, now)
+    change = first_change(load_repository(root, real_now=clock.real), clock.now)
+    click.echo(f"{change.at:%Y-%m-%dT%H:%M:%SZ}  {change.reason}")
 
 
 SUMMARY_OPTION = click.option(

@@ -9,6 +9,7 @@ import click
 
 from statusgen.errors import InputError, Problem, StatusgenError
 from statusgen.load import load_repository
+from statusgen.load.visibility import remote_hosts, visibility_warnings
 from statusgen.render.theme import check_themes
 from statusgen.themedirs import theme_dirs
 
@@ -20,11 +21,14 @@ def run_validate(
     output_format: str,
     now: datetime | None = None,
     real_now: datetime | None = None,
+    visibility: str | None = None,
 ) -> None:
     """Print the repository's problems; raise when there are errors (or warnings with ``strict``).
 
     :param now: the clock overdue and silent incidents are judged at (see ``load_repository``).
     :param real_now: the real time, after which nothing may be dated.
+    :param visibility: the repository's visibility as its host reported it (``public``, ``private``,
+        ``internal``), or ``None`` when unknown: then the git remotes are all there is to go by.
 
     :param output_format: ``text`` (``path:line:col: error: message``) or ``github`` (workflow
         commands that annotate the lines of a pull request, followed by the text report).
@@ -37,7 +41,7 @@ def run_validate(
     except InputError as error:
         _annotate(error.problems, output_format)
         raise
-    warnings = list(repository.warnings)
+    warnings = [*repository.warnings, *visibility_warnings(repository, remote_hosts(root), visibility)]
     _annotate(warnings, output_format)
     for warning in warnings:
         click.echo(str(warning), err=True)

@@ -27,6 +27,12 @@ def test_init_loads_and_builds_every_audience(tmp_path: Path) -> None:
         ".github/workflows/deploy.yml",
         ".github/workflows/monitor.yml",
         ".github/workflows/validate.yml",
+        ".github/workflows/keepalive.yml",
+        ".github/changed-audiences.sh",
+        ".github/commit-and-push.sh",
+        "hosting/nginx.conf",
+        "hosting/netlify.toml",
+        "hosting/s3-cloudfront.md",
         "README.md",
         "requirements.txt",
         "schemas/incident.schema.json",
@@ -82,6 +88,7 @@ def test_cli_init_prints_next_steps(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["init", str(tmp_path / "status")])
     assert result.exit_code == 0, result.output
     assert "statusgen serve" in result.output
+    assert "Keep this repository private when you push it" in result.output
     refused = CliRunner().invoke(cli, ["init", str(tmp_path / "status")])
     assert refused.exit_code == 1
     assert "is not an empty folder" in refused.output

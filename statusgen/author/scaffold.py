@@ -30,7 +30,11 @@ Next steps:
   statusgen serve                 preview every audience at http://127.0.0.1:8000/
   statusgen new incident "API errors" --component api=partial_outage --impact minor
   git init && git add . && git commit -m "Status repository"
-README.md explains the GitHub settings the workflows need (Cloudflare, Alertmanager, branch protection).
+
+Keep this repository private when you push it: its files hold what the public site hides
+([internal] updates, drafts, internal components and the private audiences' pages), and anyone can
+read a public repository's files. README.md explains the GitHub settings the workflows need
+(Cloudflare, Alertmanager, branch protection) and what they cost.
 """
 
 

@@ -30,15 +30,18 @@ class _Feed:
     incidents: tuple[IncidentView, ...]
 
 
-def render_feeds(view: AudienceView) -> dict[str, bytes]:
+def render_feeds(view: AudienceView, prefix: str = "") -> dict[str, bytes]:
     """``history.rss``/``.atom`` and ``components/<id>/history.rss``/``.atom`` for every component.
 
     Every component gets its feeds, even one without entries, so a subscription made today keeps
     working. Bytes depend only on ``view``: the feed's build date is its newest entry's time.
+
+    :param prefix: a folder the feeds are published in (their own ``self`` links say so); their
+        entries still link to the pages at the site's root.
     """
     everything = view.incidents + view.maintenances
-    feeds = [_Feed("history", view.title, view.base_url, everything)]
-    feeds += [_component_feed(view, component, view.items_by_id) for component in view.components]
+    feeds = [_Feed(f"{prefix}history", view.title, view.base_url, everything)]
+    feeds += [_component_feed(view, component, view.items_by_id, prefix) for component in view.components]
     files: dict[str, bytes] = {}
     for feed in feeds:
         files[f"{feed.path}.rss"] = _generator(view, feed, "rss").rss_str(pretty=True)
@@ -46,10 +49,12 @@ def render_feeds(view: AudienceView) -> dict[str, bytes]:
     return files
 
 
-def _component_feed(view: AudienceView, component: ComponentView, by_id: Mapping[str, IncidentView]) -> _Feed:
+def _component_feed(
+    view: AudienceView, component: ComponentView, by_id: Mapping[str, IncidentView], prefix: str
+) -> _Feed:
     mine = tuple(by_id[i] for i in component.incident_ids if i in by_id)
     return _Feed(
-        path=f"components/{component.id}/history",
+        path=f"{prefix}components/{component.id}/history",
         title=f"{component.name} — {view.title}",
         page_url=f"{view.base_url}components/{component.id}/",
         incidents=mine,
@@ -71,7 +76,10 @@ def _generator(view: AudienceView, feed: _Feed, extension: str) -> FeedGenerator
     generator.language(view.language)
     generator.generator("statusgen")
     # feedgen stamps the wall clock here unless told otherwise; the newest entry keeps it reproducible.
-    generator.updated(entries[0][1].at if entries else view.now)
+    # An empty feed says today's local midnight, not the build time: an unchanged site stays the same
+    # bytes from one build to the next, so a deploy can tell nothing changed.
+    today = view.now.replace(hour=0, minute=0, second=0, microsecond=0)
+    generator.updated(entries[0][1].at if entries else today)
     for incident, update in entries:
         _add_entry(generator, view, lang, incident, update)
     return generator

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from jinja2.environment import TemplateModule
 
+from statusgen.compute.changes import RECENT_DAYS as _RECENT_DAYS
 from statusgen.model import ComponentStatus
 from statusgen.render.format import bars_css, format_month
 from statusgen.render.i18n import language
@@ -24,7 +25,6 @@ from statusgen.view.bars import INDICATOR_COLOURS
 from statusgen.view.types import AudienceView, ComponentView, GroupView, IncidentView
 
 _HISTORY_INDEX_MONTHS = 3
-_RECENT_DAYS = 14
 # A busy fortnight is summed up on the index; the history pages list every incident.
 _RECENT_MAX = 10
 """Resolved incidents that started within this many days are listed on the index."""

@@ -7,15 +7,13 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, vDuration
 
+from statusgen.compute.changes import CALENDAR_KEEPS as KEEP_PAST
 from statusgen.model import MaintenanceStatus, UpdateStatus
 from statusgen.render.format import affected_components
 from statusgen.render.i18n import Language, language
 from statusgen.render.ids import incident_url
 from statusgen.view.markup import html_to_text
 from statusgen.view.types import AudienceView, IncidentView
-
-KEEP_PAST = timedelta(days=90)
-"""Windows that ended longer ago than this are left out."""
 
 # How often subscribed clients should fetch the calendar again.
 _REFRESH = timedelta(hours=1)

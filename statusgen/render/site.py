@@ -15,20 +15,24 @@ from statusgen.render.feeds import render_feeds
 from statusgen.render.html import Pages
 from statusgen.render.ical import render_ical
 from statusgen.render.meta import render_meta
+from statusgen.render.secret import secret_feed_files
 from statusgen.view.types import AudienceView
 from statusgen.write.tree import OutputTree
 
 
-def render_site(view: AudienceView, theme_dirs: Sequence[Path]) -> OutputTree:
+def render_site(view: AudienceView, theme_dirs: Sequence[Path], feed_secret: str | None = None) -> OutputTree:
     """Every file of ``view``'s site, in memory.
 
     :param theme_dirs: where themes are looked up, first match wins.
+    :param feed_secret: a private audience's secret feed address (:mod:`statusgen.render.secret`).
     """
     pages = Pages(view, theme_dirs)
     tree = OutputTree()
     tree.update(pages.assets)
     tree.update({path: pages.render(path) for path in pages.paths})
     tree.update(data_files(view, list(tree)))
+    if feed_secret is not None:
+        tree.update(secret_feed_files(view, feed_secret))
     return tree
 
 
