@@ -21,6 +21,7 @@ WINDOW = ["--start", "2026-12-05 02:00", "--end", "2026-12-05 04:00"]
 TIME_OPTIONS = [
     (["validate"], "--now"),
     (["build", "--out", "{root}/dist"], "--now"),
+    (["next-change"], "--now"),
     (["record", "checkout", "major_outage"], "--at"),
     (["new", "incident", "API down", "--component", "checkout", "--impact", "minor"], "--at"),
     ([*MAINTENANCE, "--end", "2026-12-05 04:00"], "--start"),
