@@ -111,6 +111,34 @@ def build(root: Path, out: Path, audiences: tuple[str, ...], now: str | None) ->
         click.echo(f"{out / site.audience}/: {site.files} files, {site.bytes / 1024:.0f} KiB")
 
 
+@cli.command()
+@ROOT_OPTION
+@click.option(
+    "--audience", "audiences", multiple=True, metavar="ID", help="Notify only this audience (repeatable)."
+)
+@click.option("--dry-run", is_flag=True, help="Print every message instead of sending it; record nothing.")
+@NOW_OPTION
+def notify(root: Path, audiences: tuple[str, ...], dry_run: bool, now: str | None) -> None:
+    """Tell each audience's notify: and nudge: channels what they were not told yet.
+
+    Every delivered message is a line in notifications/<audience>.log: commit it, and no message is
+    sent twice. A channel's first run records what there is as told and sends nothing. Secrets come
+    from the environment variables the channels name. Exit 1 when any message was not delivered.
+
+    \b
+    Examples:
+      statusgen notify --dry-run      # print what would be sent
+      statusgen notify                # in CI after deploying, then commit notifications/
+    """
+    from statusgen.clock import read_clock
+    from statusgen.notify.run import notify as run_notify
+
+    report = run_notify(
+        root, read_clock(now).now, audiences, dry_run=dry_run, env=os.environ, echo=click.echo
+    )
+    click.echo(f"notify: {report.sent} sent, {report.recorded} recorded as told")
+
+
 SUMMARY_OPTION = click.option(
     "--summary",
     type=click.Path(dir_okay=False, path_type=Path),
