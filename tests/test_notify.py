@@ -16,7 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from example import EXAMPLE_ROOT, NOW, copy_example
+from example import EXAMPLE_ROOT, NOW, build_tree, copy_example
 from receivers import HttpReceiver, Mailbox, http_receiver, smtp_server
 
 from statusgen.errors import InputError, StatusgenError
@@ -68,6 +68,8 @@ class Receivers:
             "SLACK_ONCALL_WEBHOOK": f"{self.http.url}/oncall-slack",
             "ACME_WEBHOOK_URL": f"{self.http.url}/acme",
             "ACME_WEBHOOK_SECRET": SECRET,
+            "TEAMS_STATUS_WEBHOOK": f"{self.http.url}/public-teams",
+            "DISCORD_STATUS_WEBHOOK": f"{self.http.url}/public-discord",
         }
 
 
@@ -204,11 +206,54 @@ def test_the_webhook_signature_verifies_with_the_shared_secret(repo: Path, recei
     assert stamp == str(int(NOW.timestamp()))
     wrong = hmac.new(b"other", f"{stamp}.".encode() + request.body, hashlib.sha256).hexdigest()
     assert request.headers["X-Statusgen-Signature"] != f"sha256={wrong}"
+    # The receiver's check the README gives works on the real request, and refuses a changed body.
+    readme = (EXAMPLE_ROOT / "README.md").read_text()
+    snippet = readme.split("```python\nimport hashlib, hmac, time\n", 1)[1].split("```", 1)[0]
+    scope: dict[str, object] = {}
+    exec("import hashlib, hmac, time\n" + snippet, scope)
+    verify = scope["verify"]
+    assert verify(SECRET.encode(), request.headers, request.body, max_age_s=10**9)  # type: ignore[operator]
+    assert not verify(SECRET.encode(), request.headers, request.body + b" ", max_age_s=10**9)  # type: ignore[operator]
+    assert not verify(SECRET.encode(), request.headers, request.body)  # type: ignore[operator]  # too old
+
+
+def with_chats(repo: Path) -> None:
+    """Give the public audience Teams and Discord channels too."""
+    with (repo / "site-config/audiences/public.yaml").open("a") as audience:
+        audience.write(
+            "  - teams: {webhook_env: TEAMS_STATUS_WEBHOOK}\n"
+            "  - discord: {webhook_env: DISCORD_STATUS_WEBHOOK}\n"
+        )
+
+
+def test_teams_and_discord_get_their_webhook_shapes(repo: Path, receivers: Receivers) -> None:
+    with_chats(repo)
+    run(repo, receivers)
+    add(repo, CARD_DECLINES, IDENTIFIED + "## 2026-11-23 17:41 UTC — Identified\nPing @everyone <@123>.\n\n")
+    run(repo, receivers)
+    teams = json.loads(receivers.http.on("/public-teams")[0].body)
+    (attachment,) = teams["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    card = attachment["content"]
+    assert card["type"] == "AdaptiveCard"
+    assert card["body"][0]["text"] == "[Identified] Increased card declines for US merchants"
+    assert card["actions"][0]["url"].startswith(
+        "https://status.northwind.example/incidents/2026-11-23-us-card-"
+    )
+    first, second = (json.loads(r.body) for r in receivers.http.on("/public-discord"))
+    (embed,) = first["embeds"]
+    assert embed["title"] == "[Identified] Increased card declines for US merchants"
+    assert embed["color"] == 0x3B5BDB
+    assert "Nov 23, 18:40 CET" in embed["fields"][0]["value"]
+    assert second["allowed_mentions"] == {"parse": []}  # "@everyone" in an update pings nobody
+    slack = [json.loads(r.body) for r in receivers.http.on("/public-slack")]
+    assert "Ping @everyone &lt;@123&gt;." in slack[1]["blocks"][0]["text"]["text"]
 
 
 def test_internal_text_drafts_and_internal_components_never_reach_public_or_partner(
     repo: Path, receivers: Receivers
 ) -> None:
+    with_chats(repo)
     run(repo, receivers)
     add(repo, CARD_DECLINES, CANARY_INTERNAL + IDENTIFIED)
     (repo / "incidents/auto/2026-11-23-checkout.md").write_text(CANARY_DRAFT)
@@ -216,6 +261,7 @@ def test_internal_text_drafts_and_internal_components_never_reach_public_or_part
     run(repo, receivers)
     outside = [r for r in receivers.http.requests if r.path != "/oncall-slack"]
     told = "\n".join([r.body.decode() for r in outside] + [m.as_string() for _, m in receivers.mail.messages])
+    assert {r.path for r in outside} == {"/acme", "/public-slack", "/public-teams", "/public-discord"}
     assert "Increased card declines" in told  # the public update did go out
     for canary in ("CANARY-INTERNAL", "CANARY-DRAFT", "CANARY-COMPONENT", "pgbouncer", "us-acq-2"):
         assert canary not in told
@@ -411,3 +457,40 @@ def test_a_kill_between_sending_and_recording_repeats_at_most_one_message(
     assert len(receivers.mail.messages) == 1
     third = _cli(repo, receivers.env)
     assert third.wait(60) == 0 and len(receivers.http.requests) == 9
+
+
+def test_the_subscribe_section_lists_the_channels_readers_can_join(repo: Path, tmp_path: Path) -> None:
+    internal = repo / "site-config/audiences/internal.yaml"
+    internal.write_text(
+        internal.read_text().replace(
+            "SLACK_ONCALL_WEBHOOK}", "SLACK_ONCALL_WEBHOOK, join: https://x.example/oncall}"
+        )
+    )
+    sites = build_tree(repo, tmp_path / "dist", ("public", "internal"))
+    public = sites["public"]["index.html"].decode()
+    assert '<a href="mailto:status-subscribe@northwind.example?subject=subscribe">Email updates</a>' in public
+    assert '<a href="https://northwind.slack.com/archives/C0STATUS">Slack channel</a>' in public
+    assert "history.rss" in public and "maintenance.ics" in public and "api/v2/summary.json" in public
+    assert "x.example/oncall" not in sites["internal"]["index.html"].decode()  # nudges are for responders
+
+
+def test_the_ledger_merges_as_a_union(tmp_path: Path) -> None:
+    for attributes in (
+        EXAMPLE_ROOT / ".gitattributes",
+        EXAMPLE_ROOT / "statusgen/scaffold/dot-gitattributes",
+    ):
+        assert "notifications/*.log merge=union" in attributes.read_text()
+
+
+def test_a_line_cut_short_by_a_crash_is_skipped_and_ended(tmp_path: Path) -> None:
+    path = tmp_path / "notifications/public.log"
+    path.parent.mkdir()
+    path.write_text("2026-11-23T18:00:00Z\tsent\tslack:X\t*\tincident/a/update-1\n2026-11-23T18:0")
+    ledger = read_ledger(path)
+    ledger.append(NOW, "sent", "slack:X", "*", ["incident/a/update-2"])
+    lines = path.read_text().splitlines()
+    assert lines[1] == "2026-11-23T18:0" and lines[2].endswith("incident/a/update-2")
+    assert read_ledger(path).channel("slack:X").recipients["*"].keys == {
+        "incident/a/update-1",
+        "incident/a/update-2",
+    }
