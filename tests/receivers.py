@@ -100,10 +100,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def smtp_server() -> Iterator[Mailbox]:
+def smtp_server(**options: Any) -> Iterator[Mailbox]:
+    """aiosmtpd on a free port; ``options`` go to its SMTP server (an authenticator …)."""
     port = _free_port()
     mailbox = Mailbox(f"smtp://127.0.0.1:{port}")
-    controller = Controller(_Handler(mailbox), hostname="127.0.0.1", port=port)
+    controller = Controller(_Handler(mailbox), hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
         yield mailbox

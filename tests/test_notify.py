@@ -494,3 +494,98 @@ def test_a_line_cut_short_by_a_crash_is_skipped_and_ended(tmp_path: Path) -> Non
         "incident/a/update-1",
         "incident/a/update-2",
     }
+
+
+def nudges(receivers: Receivers) -> list[str]:
+    texts = [json.loads(r.body)["blocks"][0]["text"]["text"] for r in receivers.http.on("/oncall-slack")]
+    receivers.http.requests.clear()
+    return texts
+
+
+def test_responders_are_nudged_once_for_each_reason(repo: Path, receivers: Receivers) -> None:
+    run(repo, receivers)
+    (repo / "incidents/2026/2026-11-23-failover.md").write_text(
+        "---\ntype: maintenance\ntitle: Failover drill\ncomponents: [pgbouncer-eu]\n"
+        "window: {start: 2026-11-23 22:30 UTC, end: 2026-11-23 23:00 UTC}\n---\n"
+    )
+    run(repo, receivers, now_delta=timedelta(hours=4))
+    overdue, soon = nudges(receivers)
+    # The promised 21:00 UTC update is overdue; the window starts within the hour.
+    assert "Update overdue" in overdue and "statusgen update 2026-11-23-us-card-declines" in overdue
+    assert "Maintenance starts within the hour" in soon and "Failover drill" in soon
+    run(repo, receivers, now_delta=timedelta(hours=4, minutes=10))
+    assert nudges(receivers) == []
+    run(repo, receivers, now_delta=timedelta(hours=22))
+    (silent,) = nudges(receivers)
+    assert "No update for 24 hours" in silent
+    # None of it reaches the audiences' own channels.
+    assert receivers.http.on("/public-slack") == [] and receivers.mail.messages == []
+
+
+def test_component_changes_are_told_only_where_monitor_status_is_automatic(
+    repo: Path, receivers: Receivers
+) -> None:
+    partner = repo / "site-config/audiences/acme-partner.yaml"
+    partner.write_text(partner.read_text() + "monitor_status: published\n")
+    run(repo, receivers)
+    with (repo / "status-log/checkout.yaml").open("a") as log:
+        log.write("- {at: 2026-11-23T17:50:00Z, status: major_outage, source: probe}\n")
+    run(repo, receivers)
+    (slack,) = receivers.http.on("/public-slack")
+    assert json.loads(slack.body)["text"].startswith("Hosted Checkout: Major outage")
+    (mail,) = receivers.mail.to("storefront@customer-three.example")  # a subscriber of checkout only
+    assert mail["Subject"].strip() == "[Northwind Status] Hosted Checkout: Major outage"
+    assert "In-Reply-To" not in mail
+    assert receivers.http.on("/acme") == []
+    run(repo, receivers, now_delta=timedelta(minutes=5))
+    assert len(receivers.http.on("/public-slack")) == 1  # still down: nothing new
+    with (repo / "status-log/checkout.yaml").open("a") as log:
+        log.write("- {at: 2026-11-23T18:02:00Z, status: operational, source: probe}\n")
+    run(repo, receivers, now_delta=timedelta(minutes=5))
+    assert json.loads(receivers.http.on("/public-slack")[1].body)["text"].startswith(
+        "Hosted Checkout: Operational"
+    )
+
+
+def test_smtp_login_with_the_user_and_password_of_the_url(repo: Path) -> None:
+    from aiosmtpd.smtp import AuthResult
+
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticate(
+        server: object, session: object, envelope: object, mechanism: str, data: object
+    ) -> object:
+        logins.append((data.login, data.password))  # type: ignore[attr-defined]
+        return AuthResult(success=data.password == b"s3cret:!")  # type: ignore[attr-defined]
+
+    kwargs = {"authenticator": authenticate, "auth_require_tls": False}
+    with http_receiver() as http, smtp_server(**kwargs) as mail:
+        receivers = Receivers(http, mail)
+        run(repo, receivers)
+        add(repo, CARD_DECLINES, IDENTIFIED)
+        env = {
+            **receivers.env,
+            "SMTP_URL": mail.url.replace("smtp://", "smtp://status%40northwind:s3cret%3A%21@"),
+        }
+        notify(repo, NOW, ["public"], env=env, echo=lambda _: None, retry=FAST)
+        assert logins == [(b"status@northwind", b"s3cret:!")] and len(mail.messages) == 1
+
+
+def test_a_moved_window_is_told_as_rescheduled(repo: Path, receivers: Receivers) -> None:
+    run(repo, receivers)
+    path = repo / "incidents/2026/2026-11-24-db-failover.md"
+    text = (
+        "---\ntype: maintenance\ntitle: Database failover test\ncomponents: [payment-api-eu]\n"
+        "window: {start: %s, end: %s}\n---\n"
+    )
+    path.write_text(text % ("2026-11-27 02:00 UTC", "2026-11-27 03:00 UTC"))
+    run(repo, receivers)
+    path.write_text(text % ("2026-11-28 02:00 UTC", "2026-11-28 03:00 UTC"))
+    run(repo, receivers)
+    first, second = (json.loads(r.body)["text"] for r in receivers.http.on("/public-slack"))
+    assert first.startswith("[Maintenance scheduled] Database failover test")
+    assert second.startswith("[Maintenance rescheduled] Database failover test")
+    (mail,) = [
+        m for m in receivers.mail.to("eu-payments@customer-two.example") if "rescheduled" in m["Subject"]
+    ]
+    assert "Window: Nov 28, 03:00 CET – Nov 28, 04:00 CET" in mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]

@@ -50,7 +50,7 @@ class _Outgoing:
     keys: tuple[str, ...]
     summary: str
     preview: str
-    send: Callable[[], None]
+    send: Callable[[Mailer | None], None]
 
 
 @dataclass
@@ -128,13 +128,21 @@ class _ChannelRun:
             return
         self._subscribe([r for r in recipients if not told.knows(r)])
         events = [self._relabelled(event, told) for event in events]
+        # Every message is decided before the first is sent: what this run records cannot change it.
+        outgoing = list(self._messages(events, recipients, told))
+        mailer: Mailer | None = None
         try:
-            outgoing = list(self._messages(events, recipients, told))
+            email = self.channel.email
+            if email is not None and outgoing and not self.dry_run:
+                mailer = Mailer(self._smtp(email), self.retry, self.view.now)
             for message in outgoing:
-                self._deliver(message, report)
+                self._deliver(message, report, mailer)
         except DeliveryError as error:
             report.failures.append(f"{self.name}: {error}")
             self.echo(f"{self.name}: FAILED: {error}")
+        finally:
+            if mailer is not None:
+                mailer.close()
 
     def _recipients(self) -> dict[str, frozenset[str] | None]:
         """Recipient → the components they want (``None``: all); ``*`` alone for a chat or webhook."""
@@ -158,9 +166,10 @@ class _ChannelRun:
     ) -> None:
         """A channel's first run: count everything there is as told, send nothing."""
         report.recorded += len(events)
-        self.echo(f"{self.name}: first run: recorded {len(events)} events as told, sent nothing")
         if self.dry_run:
+            self.echo(f"{self.name}: first run: would record {len(events)} events as told, send nothing")
             return
+        self.echo(f"{self.name}: first run: recorded {len(events)} events as told, sent nothing")
         by_thread: dict[str, list[str]] = {}
         for event in events:
             by_thread.setdefault(event.thread or event.slot or event.key, []).append(event.key)
@@ -185,21 +194,16 @@ class _ChannelRun:
         if email is None:
             yield from (self._http(event) for event in events if told.due(event, EVERYONE))
             return
-        mailer = None if self.dry_run else Mailer(self._smtp(email), self.retry, self.view.now)
-        try:
-            for recipient, components in recipients.items():
-                due = [e for e in events if _wanted(e, components) and told.due(e, recipient)]
-                for batch in _batches(due):
-                    yield self._mail(compose(self.view, email, recipient, batch, self.palette), mailer)
-        finally:
-            if mailer is not None:
-                mailer.close()
+        for recipient, components in recipients.items():
+            due = [e for e in events if _wanted(e, components) and told.due(e, recipient)]
+            for batch in _batches(due):
+                yield self._mail(compose(self.view, email, recipient, batch, self.palette))
 
-    def _deliver(self, message: _Outgoing, report: NotifyReport) -> None:
+    def _deliver(self, message: _Outgoing, report: NotifyReport, mailer: Mailer | None) -> None:
         if self.dry_run:
             self.echo(f"{self.name}: would send to {message.recipient}: {message.summary}\n{message.preview}")
             return
-        message.send()
+        message.send(mailer)
         self.ledger.append(self.view.now, "sent", self.channel.key, message.recipient, message.keys)
         report.sent += 1
         self.echo(f"{self.name}: sent to {message.recipient}: {message.summary}")
@@ -218,17 +222,16 @@ class _ChannelRun:
         )
         return parse_smtp_url(url, email.smtp_env)
 
-    def _mail(self, mail: Mail, mailer: Mailer | None) -> _Outgoing:
+    def _mail(self, mail: Mail) -> _Outgoing:
         message = mail.message
         preview = message.get_body(("plain",))
         text = "" if preview is None else str(preview.get_content())
-        return _Outgoing(
-            mail.recipient,
-            mail.keys,
-            str(message["Subject"]),
-            text,
-            lambda: mailer.send(message) if mailer is not None else None,
-        )
+
+        def send(mailer: Mailer | None) -> None:
+            assert mailer is not None, "a mail channel sends through its session"
+            mailer.send(message)
+
+        return _Outgoing(mail.recipient, mail.keys, str(message["Subject"]), text, send)
 
     def _http(self, event: Event) -> _Outgoing:
         view, channel, settings = self.view, self.channel, self.channel.settings
@@ -243,7 +246,7 @@ class _ChannelRun:
             assert not isinstance(settings, Email), "email goes through _mail"
             body, variable, secret = encode(self._chat_payload(event)), settings.webhook_env, None
 
-        def send() -> None:
+        def send(_: Mailer | None) -> None:
             url = check_http_url(self._secret(variable, f"the {channel.kind} webhook URL"), variable)
             key = None if secret is None else self._secret(secret, "the shared signing secret")
             headers = {} if key is None else signed_headers(key, view.now, body)
