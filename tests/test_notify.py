@@ -589,3 +589,17 @@ def test_a_moved_window_is_told_as_rescheduled(repo: Path, receivers: Receivers)
         m for m in receivers.mail.to("eu-payments@customer-two.example") if "rescheduled" in m["Subject"]
     ]
     assert "Window: Nov 28, 03:00 CET – Nov 28, 04:00 CET" in mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+def test_an_incident_tells_its_components_status_itself(repo: Path, receivers: Receivers) -> None:
+    run(repo, receivers)
+    (repo / "incidents/2026/2026-11-23-checkout.md").write_text(
+        "---\ntitle: Checkout errors\nimpact: minor\ncomponents: {checkout: partial_outage}\n---\n\n"
+        "## 2026-11-23 17:50 UTC — Investigating\nSome checkouts fail.\n"
+    )
+    run(repo, receivers)
+    assert [json.loads(r.body)["text"].split(" — ")[0] for r in receivers.http.on("/public-slack")] == [
+        "[New incident] Checkout errors"
+    ]
+    (mail,) = receivers.mail.to("storefront@customer-three.example")
+    assert mail["Subject"].strip() == "[Northwind Status] [New incident] Checkout errors"

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from statusgen.model import ComponentStatus, IncidentStatus, MaintenanceStatus
+from statusgen.model import IncidentStatus, MaintenanceStatus
 from statusgen.view.types import AudienceView, ComponentView, IncidentView, UpdateView
 
 SILENT_AFTER = timedelta(hours=24)
@@ -55,8 +55,12 @@ def audience_events(view: AudienceView, remind_before: timedelta, *, component_c
         event for item in view.maintenances for event in _maintenance_events(view, item, remind_before)
     ]
     if component_changes:
-        # Maintenance is told by its own events; its under_maintenance status is no change to tell.
-        changed = [c for c in view.components if c.status is not ComponentStatus.UNDER_MAINTENANCE]
+        # An open incident or maintenance tells what it does to its components in its own messages,
+        # so only the statuses nothing open explains (a monitor's) are told as component changes.
+        explained = {
+            c.id for item in (*view.incidents, *view.maintenances) if _acting(item) for c in item.components
+        }
+        changed = [c for c in view.components if c.id not in explained]
         events += [_component_event(view, component) for component in changed]
     return sorted(events, key=lambda event: (event.at, event.key))
 
@@ -65,6 +69,13 @@ def nudge_events(view: AudienceView) -> list[Event]:
     """Reminders for responders, from what the (internal) audience sees, oldest first."""
     events = [event for item in (*view.incidents, *view.maintenances) for event in _nudges(view, item)]
     return sorted(events, key=lambda event: (event.at, event.key))
+
+
+def _acting(item: IncidentView) -> bool:
+    """Whether ``item`` sets its components' statuses now: an open incident, maintenance under way."""
+    if item.kind == "incident":
+        return item.is_open
+    return item.status in (MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING)
 
 
 def _ids(incident: IncidentView) -> tuple[str, ...]:
