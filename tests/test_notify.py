@@ -603,3 +603,45 @@ def test_an_incident_tells_its_components_status_itself(repo: Path, receivers: R
     ]
     (mail,) = receivers.mail.to("storefront@customer-three.example")
     assert mail["Subject"].strip() == "[Northwind Status] [New incident] Checkout errors"
+
+
+@pytest.mark.parametrize(
+    ("written", "instead", "problem"),
+    [
+        (
+            'unsubscribe: "mailto:status-unsubscribe@northwind.example"',
+            'unsubscribe: "http://x.example/u"',
+            "35:20: error: expected a mailto: or https: URL such as mailto:unsubscribe@example.com, "
+            "found 'http://x.example/u'",
+        ),
+        (
+            "  - slack: {webhook_env: SLACK_STATUS_WEBHOOK,",
+            "  - sms: {webhook_env: SLACK_STATUS_WEBHOOK,",
+            "37:5: error: unknown key 'sms'; allowed keys: slack, teams, discord, webhook, email",
+        ),
+        (
+            "webhook_env: SLACK_STATUS_WEBHOOK",
+            "webhook_env: https://hooks.slack.com/x",
+            "37:26: error: expected the name of an environment variable such as SLACK_STATUS_WEBHOOK (the "
+            "secret itself stays out of the repository), found 'https://hooks.slack.com/x'",
+        ),
+        ("from: status@northwind.example", "from: status", "32:13: error: expected an email address"),
+        (
+            "  - slack: {webhook_env: SLACK_STATUS_WEBHOOK, join:",
+            "  - slack: {webhook_env: SMTP_URL}\n  - slack: {webhook_env: SMTP_URL}\n"
+            "  - slack: {webhook_env: X, join:",
+            "31:3: error: two channels share the name slack:SMTP_URL (kind and variable) in the ledger",
+        ),
+    ],
+)
+def test_channel_settings_are_checked_with_file_and_line(
+    repo: Path, written: str, instead: str, problem: str
+) -> None:
+    audience = repo / "site-config/audiences/public.yaml"
+    text = audience.read_text()
+    assert written in text
+    audience.write_text(text.replace(written, instead))
+    with pytest.raises(InputError) as raised:
+        load_repository(repo)
+    (found,) = raised.value.problems
+    assert str(found).startswith(f"site-config/audiences/public.yaml:{problem}")

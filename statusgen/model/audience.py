@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
 from statusgen.model.base import Model
-from statusgen.model.notify import Channel
+from statusgen.model.notify import Channel, distinct_channels
 from statusgen.timeparse import is_valid_zone
 
 MINUTES_IN_A_WEEK = 7 * 24 * 60
@@ -56,16 +56,10 @@ class Audience(Model):
             raise ValueError(f"expected an absolute URL such as https://status.example.com/, found {value!r}")
         return value if value.endswith("/") else value + "/"
 
-    @model_validator(mode="after")
-    def _distinct_channels(self) -> Audience:
-        keys = [channel.key for channel in self.notify], [channel.key for channel in self.nudge]
-        twice = sorted({key for listed in keys for key in listed if listed.count(key) > 1})
-        if twice:
-            raise ValueError(
-                f"two channels share the name {twice[0]} (kind and variable) in the ledger; "
-                "give each its own environment variable or sender"
-            )
-        return self
+    @field_validator("notify", "nudge")
+    @classmethod
+    def _distinct(cls, value: list[Channel]) -> list[Channel]:
+        return distinct_channels(value)
 
     @field_validator("timezone")
     @classmethod

@@ -8,11 +8,25 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from statusgen.model.base import Model
 
-EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=200)]
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,199}$")
+
+
+def _env_name(value: str) -> str:
+    if not _ENV_NAME.match(value):
+        raise ValueError(
+            "expected the name of an environment variable such as SLACK_STATUS_WEBHOOK (the secret "
+            f"itself stays out of the repository), found {value!r}"
+        )
+    return value
+
+
+EnvName = Annotated[
+    str, AfterValidator(_env_name), WithJsonSchema({"type": "string", "pattern": _ENV_NAME.pattern})
+]
 """The name of an environment variable (``SLACK_STATUS_WEBHOOK``), never its value."""
 
 _ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+$")
@@ -24,6 +38,18 @@ def check_address(value: str) -> str:
     if not _ADDRESS.match(value):
         raise ValueError(f"expected an email address such as ops@acme.example, found {value!r}")
     return value
+
+
+def distinct_channels(channels: list[Channel]) -> list[Channel]:
+    """``channels`` when no two share a ledger name; a ValueError naming the first shared one."""
+    keys = [channel.key for channel in channels]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        raise ValueError(
+            f"two channels share the name {twice[0]} (kind and variable) in the ledger; "
+            "give each its own environment variable or sender"
+        )
+    return channels
 
 
 class _Channel(Model):
