@@ -136,7 +136,8 @@ def notify(root: Path, audiences: tuple[str, ...], dry_run: bool, now: str | Non
     report = run_notify(
         root, read_clock(now).now, audiences, dry_run=dry_run, env=os.environ, echo=click.echo
     )
-    click.echo(f"notify: {report.sent} sent, {report.recorded} recorded as told")
+    would = "would be " if dry_run else ""
+    click.echo(f"notify: {report.sent} {would}sent, {report.recorded} {would}recorded as told")
 
 
 SUMMARY_OPTION = click.option(

@@ -69,6 +69,20 @@ class ChannelLedger:
                 told.keys.add(key)
             self.first_told[key] = min(self.first_told.get(key, at), at)
 
+    def still_open(self, events: Sequence[Event]) -> list[Event]:
+        """``events`` less those recorded as told to everyone: most of them, once a channel has run."""
+        everyone = self.recipients.get(EVERYONE, _Told()).keys
+        return [event for event in events if event.slot is not None or event.key not in everyone]
+
+    def due_events(self, events: Sequence[Event], recipient: str) -> list[Event]:
+        """The ``events`` (in their order) ``recipient`` is still to be told.
+
+        Pass :meth:`still_open` events for many recipients: with a thousand subscribers and the
+        events of years, testing every pair would take minutes.
+        """
+        mine = self.recipients.get(recipient, _Told()).keys
+        return [event for event in events if event.key not in mine and self.due(event, recipient)]
+
     def due(self, event: Event, recipient: str) -> bool:
         """Whether ``recipient`` is still to be told ``event``.
 

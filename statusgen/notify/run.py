@@ -56,6 +56,7 @@ class _Outgoing:
 @dataclass
 class NotifyReport:
     sent: int = 0
+    """Messages delivered, or with ``dry_run`` printed."""
     recorded: int = 0
     failures: list[str] = field(default_factory=list)
 
@@ -192,16 +193,18 @@ class _ChannelRun:
     ) -> Iterator[_Outgoing]:
         email = self.channel.email
         if email is None:
-            yield from (self._http(event) for event in events if told.due(event, EVERYONE))
+            yield from (self._http(event) for event in told.due_events(events, EVERYONE))
             return
+        events = told.still_open(events)
         for recipient, components in recipients.items():
-            due = [e for e in events if _wanted(e, components) and told.due(e, recipient)]
+            due = [e for e in told.due_events(events, recipient) if _wanted(e, components)]
             for batch in _batches(due):
                 yield self._mail(compose(self.view, email, recipient, batch, self.palette))
 
     def _deliver(self, message: _Outgoing, report: NotifyReport, mailer: Mailer | None) -> None:
         if self.dry_run:
             self.echo(f"{self.name}: would send to {message.recipient}: {message.summary}\n{message.preview}")
+            report.sent += 1
             return
         message.send(mailer)
         self.ledger.append(self.view.now, "sent", self.channel.key, message.recipient, message.keys)
