@@ -71,7 +71,7 @@ def _path_problem(path: str) -> str | None:
     normal = os.path.normpath(path)
     if path.startswith("/"):
         return f"{path} is an absolute path; {instead}"
-    if not normal.startswith(f"{FOLDER}/") or normal.startswith(f"{FOLDER}/../"):
+    if not normal.startswith(f"{FOLDER}/"):
         return f"{path} is outside {FOLDER}/; {instead}"
     if ".git" in normal.split("/"):
         return f"{path} is in a .git folder; {instead}"
