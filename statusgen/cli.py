@@ -172,6 +172,34 @@ def next_change(root: Path, now: str | None) -> None:
     click.echo(f"{change.at:%Y-%m-%dT%H:%M:%SZ}  {change.reason}")
 
 
+@cli.command()
+@ROOT_OPTION
+@click.option(
+    "--audience", "audiences", multiple=True, metavar="ID", help="Notify only this audience (repeatable)."
+)
+@click.option("--dry-run", is_flag=True, help="Print every message instead of sending it; record nothing.")
+@NOW_OPTION
+def notify(root: Path, audiences: tuple[str, ...], dry_run: bool, now: str | None) -> None:
+    """Tell each audience's notify: and nudge: channels what they were not told yet.
+
+    Every delivered message is a line in notifications/<audience>.log: commit it, and no message is
+    sent twice. A channel's first run records what there is as told and sends nothing. Secrets come
+    from the environment variables the channels name. Exit 1 when any message was not delivered.
+
+    \b
+    Examples:
+      statusgen notify --dry-run      # print what would be sent
+      statusgen notify                # in CI after deploying, then commit notifications/
+    """
+    from statusgen.notify.run import notify as run_notify
+
+    report = run_notify(
+        root, _clock(root, now).now, audiences, dry_run=dry_run, env=os.environ, echo=click.echo
+    )
+    would = "would be " if dry_run else ""
+    click.echo(f"notify: {report.sent} {would}sent, {report.recorded} {would}recorded as told")
+
+
 SUMMARY_OPTION = click.option(
     "--summary",
     type=click.Path(dir_okay=False, path_type=Path),

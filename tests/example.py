@@ -15,8 +15,8 @@ AUDIENCES = ("public", "internal", "acme-partner")
 
 
 def copy_example(target: Path) -> Path:
-    """A writable copy of the example's input files (site-config, incidents, status-log)."""
-    for folder in ("site-config", "incidents", "status-log"):
+    """A writable copy of the example's input files (site-config, incidents, status-log, subscribers)."""
+    for folder in ("site-config", "incidents", "status-log", "subscribers"):
         shutil.copytree(EXAMPLE_ROOT / folder, target / folder)
     return target
 

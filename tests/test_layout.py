@@ -30,6 +30,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "author": frozenset({"ground", "model", "load", "write", "author"}),
     "monitor": frozenset({"ground", "model", "load", "write", "author", "monitor"}),
     "serve": frozenset({"ground", "model", "load", "compute", "view", "render", "serve"}),
+    # Messages are made from the view (as pages are) and the ledger is appended through write/.
+    "notify": frozenset({"ground", "model", "load", "compute", "view", "render", "write", "notify"}),
     "entry": frozenset({"ground", "model", "load", "compute", "view", "render", "write", "entry"}),
 }
 ALLOWED["cli"] = frozenset(ALLOWED) | {"cli"}

@@ -20,7 +20,13 @@ from statusgen.load.yamlpos import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
-NAMES = ["audience.schema.json", "components.schema.json", "incident.schema.json", "site.schema.json"]
+NAMES = [
+    "audience.schema.json",
+    "components.schema.json",
+    "incident.schema.json",
+    "site.schema.json",
+    "subscribers.schema.json",
+]
 
 
 def _yaml(path: Path) -> object:
@@ -62,6 +68,7 @@ def _config_files(root: Path) -> list[tuple[str, Path]]:
     files = [("site.schema.json", root / "site-config/site.yaml")]
     files.append(("components.schema.json", root / "site-config/components.yaml"))
     files += [("audience.schema.json", p) for p in sorted((root / "site-config/audiences").glob("*.yaml"))]
+    files += [("subscribers.schema.json", p) for p in sorted((root / "subscribers").glob("*.yaml"))]
     return files
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from statusgen.model import Audience, Catalogue, IncidentFront, MaintenanceFront, Site
+from statusgen.model.notify import Subscriber
 from statusgen.write.atomic import write_text_atomic
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -25,6 +26,7 @@ _MODELS: dict[str, tuple[Any, str]] = {
         IncidentFront | MaintenanceFront,
         "Front matter of incidents/**/<id>.md: an incident, or maintenance with type: maintenance",
     ),
+    "subscribers": (list[Subscriber], "subscribers/<file>.yaml: who an audience's email channel writes to"),
 }
 
 

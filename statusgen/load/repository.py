@@ -20,6 +20,7 @@ from statusgen.load.incidents import read_incident
 from statusgen.load.lint import repository_warnings
 from statusgen.load.parsed import Parsed
 from statusgen.load.statuslog import parse_status_log
+from statusgen.load.subscribers import load_subscribers
 from statusgen.load.themes import theme_file_problems
 from statusgen.model import Audience, Catalogue, Repository, Site
 from statusgen.themedirs import available_themes
@@ -66,6 +67,8 @@ def _load(root: Path, now: datetime | None, real_now: datetime | None, cache: Lo
     if cache is not None:
         cache.forget_unread()
     branding = load_branding(root, parsed.audiences, problems)
+    catalogue = parsed.catalogue.value if parsed.catalogue else None
+    subscribers = load_subscribers(root, parsed.audiences, catalogue, problems)
     problems += cross_file_problems(parsed, available_themes(root))
     problems += theme_file_problems(root)
     if real_now is not None:
@@ -85,6 +88,7 @@ def _load(root: Path, now: datetime | None, real_now: datetime | None, cache: Lo
         status_log={component: log.value for component, log in sorted(parsed.status_logs.items())},
         branding=dict(sorted(branding.items())),
         warnings=tuple(sorted(warnings)),
+        subscribers=subscribers,
     )
 
 

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 
 from statusgen.locales import DEFAULT_LANGUAGE
 from statusgen.model.base import Model
+from statusgen.model.notify import Channel, distinct_channels
 from statusgen.timeparse import is_valid_zone
 
 MINUTES_IN_A_WEEK = 7 * 24 * 60
@@ -64,6 +65,10 @@ class Audience(Model):
     monitor_status: Literal["automatic", "published"] = "automatic"
     """How statuses recorded by monitors reach this audience: ``automatic`` at once (an internal page),
     ``published`` only through an incident a person published (``statusgen publish``)."""
+    notify: list[Channel] = []
+    """Where ``statusgen notify`` tells this audience what it sees."""
+    nudge: list[Channel] = []
+    """Where ``statusgen notify`` reminds responders: drafts, overdue updates, silent incidents."""
 
     @field_validator("base_url")
     @classmethod
@@ -71,6 +76,11 @@ class Audience(Model):
         if not value.startswith(("http://", "https://")) or not _is_url(value):
             raise ValueError(f"expected an absolute URL such as https://status.example.com/, found {value!r}")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("notify", "nudge")
+    @classmethod
+    def _distinct(cls, value: list[Channel]) -> list[Channel]:
+        return distinct_channels(value)
 
     @field_validator("timezone")
     @classmethod

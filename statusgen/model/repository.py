@@ -9,6 +9,7 @@ from statusgen.errors import Problem
 from statusgen.model.audience import Audience
 from statusgen.model.catalogue import Catalogue
 from statusgen.model.incident import Incident
+from statusgen.model.notify import Subscriber
 from statusgen.model.site import Site
 from statusgen.model.statuslog import LogEntry
 
@@ -28,3 +29,5 @@ class Repository:
     """Audience id → logical name (``logo``, ``favicon``, ``css``) → (file name, bytes), as read and
     checked by the loader: the build publishes these bytes, it does not read the files again."""
     warnings: tuple[Problem, ...] = field(default=())
+    subscribers: dict[str, tuple[Subscriber, ...]] = field(default_factory=dict)
+    """``subscribers/`` file (repository-relative path) → its subscribers, for email channels."""

@@ -96,6 +96,21 @@ def render_api(view: AudienceView) -> dict[str, bytes]:
     return {f"api/v2/{name}": _dump(document) for name, document in documents.items()}
 
 
+@dataclass(frozen=True)
+class ApiRows:
+    """Statuspage rows of one view, by our ids: what a signed webhook carries."""
+
+    components: dict[str, Json]
+    incidents: dict[str, Json]
+
+
+def api_rows(view: AudienceView, incident_ids: Iterable[str]) -> ApiRows:
+    """Every component row of ``view`` and the rows of the given incidents and maintenance."""
+    ctx = _context(view)
+    incidents = {i: _incident(ctx, view.items_by_id[i]) for i in incident_ids if i in view.items_by_id}
+    return ApiRows(dict(ctx.rows), incidents)
+
+
 def _dump(document: Json) -> bytes:
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
 

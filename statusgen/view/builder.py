@@ -47,6 +47,7 @@ from statusgen.view.types import (
     ComponentView,
     GroupView,
     IncidentView,
+    JoinLink,
     UpdateView,
     UptimeSeries,
 )
@@ -138,6 +139,8 @@ def build_view(
         maintenances=tuple(v for v in views if v.kind == "maintenance"),
         uptime_days=policy.days,
         branding_files=MappingProxyType(repo.branding.get(audience_id, {})),
+        # Only notify: channels: nudges go to responders, never to readers of the page.
+        join=tuple(JoinLink(c.kind, c.settings.join) for c in audience.notify if c.settings.join),
     )
 
 

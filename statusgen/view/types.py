@@ -123,6 +123,15 @@ class IncidentView:
 
 
 @dataclass(frozen=True)
+class JoinLink:
+    """A channel a reader can join, for the Subscribe section: ``notify:`` entries with ``join:``."""
+
+    kind: Literal["slack", "teams", "discord", "webhook", "email"]
+    url: str
+    """An https: sign-up or invite link, or a mailto: address."""
+
+
+@dataclass(frozen=True)
 class AudienceView:
     id: str
     site_name: str
@@ -152,6 +161,8 @@ class AudienceView:
     branding_files: Mapping[str, tuple[str, bytes]] = field(default_factory=dict)
     """Logical name (``logo``, ``favicon``, ``css``) → (file name, bytes), as the loader read and checked
     them: renderers publish these bytes and never open a file of the repository."""
+    join: tuple[JoinLink, ...] = ()
+    """The audience's notification channels a reader can join, in the order configured."""
 
     @cached_property
     def items_by_id(self) -> Mapping[str, IncidentView]:
