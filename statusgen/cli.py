@@ -299,6 +299,39 @@ def alertmanager(
     click.echo(report.text())
 
 
+@ingest.command()
+@ROOT_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["alertmanager", "grafana", "datadog", "generic"]),
+    help="The payload's shape: Alertmanager's or Grafana's webhook, README's Datadog payload, or a "
+    "generic list of {component, status, note, at}.",
+)
+@click.argument("payload", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default="-")
+@SUMMARY_OPTION
+def webhook(root: Path, fmt: str, payload: Path, summary: Path | None) -> None:
+    """Record what one pushed webhook PAYLOAD (a file, or - for standard input) means.
+
+    Only the components the payload is about get an observation, and it goes through the same
+    thresholds (monitoring: in site.yaml) as probes. Alertmanager, Grafana and Datadog alerts find
+    their components by the alerts: label matchers of components.yaml; generic payloads name them.
+    If the payload cannot be read, nothing is recorded and the exit status is 1.
+
+    \b
+    Examples:
+      statusgen ingest webhook --format grafana payload.json
+      curl -s … | statusgen ingest webhook --format alertmanager -
+      echo '[{"component": "checkout", "status": "major_outage", "note": "HTTP 503"}]' \\
+          | statusgen ingest webhook --format generic
+    """
+    from statusgen.clock import read_clock
+    from statusgen.monitor.webhook import ingest_webhook
+
+    click.echo(ingest_webhook(root, fmt, payload, summary=summary, clock=read_clock()).text())
+
+
 @cli.command()
 @ROOT_OPTION
 @click.option(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import time
@@ -36,6 +37,16 @@ def snapshot(root: Path) -> dict[str, bytes]:
 ALERTMANAGER = "/usr/bin/prometheus-alertmanager"
 
 
+def require(program: str, package: str) -> None:
+    """Skip without ``program``; in CI, where ``.ci/run`` installs it, fail instead."""
+    if Path(program).exists():
+        return
+    message = f"{program} is missing: install the Debian package {package}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -46,9 +57,16 @@ def free_port() -> int:
 class Alertmanager:
     """A real prometheus-alertmanager on 127.0.0.1 with a receiver that sends nothing."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, webhook: str | None = None) -> None:
+        """:param webhook: a URL that receives every notification at once (no grouping wait)."""
         config = workdir / "alertmanager.yml"
-        config.write_text('route: {receiver: "null"}\nreceivers: [{name: "null"}]\n', encoding="utf-8")
+        config.write_text(
+            'route: {receiver: "null"}\nreceivers: [{name: "null"}]\n'
+            if webhook is None
+            else "route: {receiver: hook, group_by: [alertname], group_wait: 0s, group_interval: 1s}\n"
+            f"receivers: [{{name: hook, webhook_configs: [{{url: '{webhook}', send_resolved: true}}]}}]\n",
+            encoding="utf-8",
+        )
         self.url = f"http://127.0.0.1:{free_port()}"
         self.log = workdir / "alertmanager.log"
         with self.log.open("wb") as log:

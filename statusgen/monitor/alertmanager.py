@@ -45,6 +45,8 @@ class Alert:
     ends_at: datetime | None = None
     suppressed: bool = False
     """Silenced or inhibited."""
+    resolved: bool = False
+    """Said to be over (a webhook's ``"status": "resolved"``)."""
 
     @property
     def name(self) -> str:
@@ -56,8 +58,8 @@ class Alert:
         return self.summary or self.name
 
     def firing(self, now: datetime) -> bool:
-        """Not suppressed and not yet ended at ``now``."""
-        return not self.suppressed and (self.ends_at is None or self.ends_at > now)
+        """Neither suppressed nor resolved, and not yet ended at ``now``."""
+        return not (self.suppressed or self.resolved) and (self.ends_at is None or self.ends_at > now)
 
 
 def ingest_alertmanager(
@@ -126,18 +128,23 @@ def parse_alerts(content: bytes, origin: str) -> list[Alert]:
         raise StatusgenError(
             f"{origin}: expected a JSON list of alerts, found {type(payload).__name__}{NOTHING}"
         )
-    return [alert for index, item in enumerate(payload) if (alert := _alert(item, index, origin))]
+    return [parse_alert(item, index, origin) for index, item in enumerate(payload)]
 
 
-def _alert(item: Any, index: int, origin: str) -> Alert | None:
+def parse_alert(item: Any, index: int, origin: str) -> Alert:
+    """One alert of Alertmanager's API (``status: {state: …}``) or of an Alertmanager or Grafana
+    webhook (``status: firing | resolved``).
+
+    :raises StatusgenError: when it has no labels.
+    """
     labels = item.get("labels") if isinstance(item, dict) else None
     if not (isinstance(labels, dict) and all(isinstance(v, str) for v in labels.values())):
         raise StatusgenError(
             f"{origin}: alert {index + 1} has no 'labels' object of text values; "
-            f"is this Alertmanager's /api/v2/alerts?{NOTHING}"
+            f"is this an Alertmanager alert?{NOTHING}"
         )
     status = item.get("status")
-    state = status.get("state") if isinstance(status, dict) else None
+    state = status.get("state") if isinstance(status, dict) else status
     annotations = item.get("annotations")
     summary = annotations.get("summary") if isinstance(annotations, dict) else None
     return Alert(
@@ -146,6 +153,7 @@ def _alert(item: Any, index: int, origin: str) -> Alert | None:
         starts_at=_moment(item.get("startsAt")),
         ends_at=_moment(item.get("endsAt")),
         suppressed=state == "suppressed",
+        resolved=state == "resolved",
     )
 
 
@@ -186,7 +194,9 @@ def alert_observations(
             kept.append(f"{component.id}: silenced in Alertmanager ({names}); status kept")
         else:
             ended = [
-                alert.ends_at for alert in matching if alert.ends_at is not None and alert.ends_at <= now
+                min(alert.ends_at, now)
+                for alert in matching
+                if alert.ends_at is not None and (alert.resolved or alert.ends_at <= now)
             ]
             observations.append(
                 Observation(component.id, ComponentStatus.OPERATIONAL, max(ended, default=now), SOURCE)
