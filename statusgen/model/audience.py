@@ -22,6 +22,8 @@ class Selection(Model):
 
 class Branding(Model):
     logo: str | None = None
+    logo_dark: str | None = None
+    """Logo shown in the dark colour scheme (``prefers-color-scheme: dark``); ``logo`` otherwise."""
     accent: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$|^#[0-9a-fA-F]{3}$")
     favicon: str | None = None
     css: str | None = None

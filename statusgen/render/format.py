@@ -11,16 +11,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
-from statusgen.view.types import DayBar, UptimeSeries
+from statusgen.view.bars import SPANS
+from statusgen.view.types import DayBar, DayIncident, UptimeSeries
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-
-_BAR_WIDTHS = (90, 60, 30)
-"""Days shown by width of the bar area (Statuspage's steps); fewer on narrow screens."""
 
 
 # --- Formatting -------------------------
@@ -95,12 +93,21 @@ BAR_HEIGHT = 30
 
 @dataclass(frozen=True)
 class BarRun:
-    """Consecutive days that look the same: one SVG ``<rect>``, which a mask draws as one bar per day."""
+    """Consecutive days that look the same: one SVG ``<rect>``, which a mask draws as one bar per day,
+    and one ``<details>`` over it that tells those days' date, uptime and incidents."""
 
     x: int
     width: int
     colour: str
     label: str
+    """The whole text: ``Nov 3: Slow checkout, 99.5 %``."""
+    days: str
+    """``Nov 3``, ``Oct 30 – Nov 2``."""
+    uptime: float | None
+    incidents: tuple[DayIncident, ...]
+    older_than: int | None
+    """The longest span (:data:`~statusgen.view.bars.SPANS`) that leaves this run out, as it is older
+    than all of that span's days; the shorter spans leave it out too."""
 
 
 def bar_runs(series: UptimeSeries, now: datetime, titles: int | None = None) -> list[BarRun]:
@@ -116,8 +123,20 @@ def bar_runs(series: UptimeSeries, now: datetime, titles: int | None = None) -> 
         if index < len(days) and _same_look(days[start], days[index]):
             continue
         first, last = days[start], days[index - 1]
-        label = f"{format_day_span(first.day, last.day, now)}: {_day_text(first, titles)}"
-        runs.append(BarRun(start * BAR_STEP, (index - start) * BAR_STEP, first.colour, label))
+        span = format_day_span(first.day, last.day, now)
+        older = max((shown for shown in SPANS if index <= len(days) - shown), default=None)
+        runs.append(
+            BarRun(
+                x=start * BAR_STEP,
+                width=(index - start) * BAR_STEP,
+                colour=first.colour,
+                label=f"{span}: {_day_text(first, titles)}",
+                days=span,
+                uptime=first.uptime,
+                incidents=first.incidents,
+                older_than=older,
+            )
+        )
         start = index
     return runs
 
@@ -136,9 +155,9 @@ def _day_text(day: DayBar, titles: int | None) -> str:
     return f"{_incidents_text(day.incidents, titles)}, {format_percent(day.uptime)}"
 
 
-def _incidents_text(incidents: Sequence[str], titles: int | None) -> str:
+def _incidents_text(incidents: Sequence[DayIncident], titles: int | None) -> str:
     if titles is None or len(incidents) <= titles:
-        return "; ".join(incidents)
+        return "; ".join(incident.title for incident in incidents)
     return "1 incident" if len(incidents) == 1 else f"{len(incidents)} incidents"
 
 
@@ -147,19 +166,26 @@ def _same_look(a: DayBar, b: DayBar) -> bool:
 
 
 def bars_css(days: int) -> str:
-    """The width of a one-day run, and container rules that show only the newest days on narrow bars.
+    """Run widths, and container rules that show only the newest days on narrow bars.
 
     Most runs are one day long, so the stylesheet gives that width (an SVG 2 geometry property) and
-    only longer runs carry a ``width`` attribute. Each narrowing step is taken when the larger one
-    would get less than 6 px per day. The SVG grows beyond its box and its older part is cut off, so
-    no bar is drawn thinner and nothing scrolls sideways.
+    only longer runs carry a ``width`` attribute; each run's ``<details>`` over the bar grows with its
+    days (class ``n<days>``). Each narrowing step is taken when the larger one would get less than
+    6 px per day. The bar grows beyond its box and its older part is cut off, so no bar is drawn
+    thinner and nothing scrolls sideways; the runs cut off are hidden (a keyboard cannot land on
+    them), and the uptime figure of the days shown replaces the one of all days.
     """
+    spans = [n for n in SPANS if n < days]
     rules = [f".bars rect:not([width]){{width:{BAR_STEP}px}}"]
+    rules += [f".n{n}{{flex-grow:{n}}}" for n in range(1, days + 1)]
+    rules += [f".pc.w{n}{{display:none}}" for n in spans]
     larger = days
-    for shown in (n for n in _BAR_WIDTHS if n < days):
+    for shown in spans:
         width = days * 100 / shown
-        svg = f".bars svg{{width:{width:g}%;margin-left:-{width - 100:g}%}}"
+        wide = f".bars svg,.days{{width:{width:g}%;margin-left:-{width - 100:g}%}}"
         label = f'.ago{{font-size:0}}.ago::after{{font-size:var(--ax-size);content:"{shown} days ago"}}'
-        rules.append(f"@container (max-width:{larger * 6 - 1}px){{{svg}{label}}}")
+        older = ",".join(f".o{n}" for n in spans if n >= shown)
+        figure = f".pc.w{larger}{{display:none}}.pc.w{shown}{{display:flex}}{older}{{visibility:hidden}}"
+        rules.append(f"@container (max-width:{larger * 6 - 1}px){{{wide}{label}{figure}}}")
         larger = shown
     return "".join(rules)
