@@ -168,16 +168,14 @@ def _same_look(a: DayBar, b: DayBar) -> bool:
 def bars_css(days: int) -> str:
     """Run widths, and container rules that show only the newest days on narrow bars.
 
-    Most runs are one day long, so the stylesheet gives that width (an SVG 2 geometry property) and
-    only longer runs carry a ``width`` attribute; each run's ``<details>`` over the bar grows with its
-    days (class ``n<days>``). Each narrowing step is taken when the larger one would get less than
+    Each run's ``<details>`` over the bar grows with its days (class ``n<days>``), as its ``<rect>``
+    does in the drawing. Each narrowing step is taken when the larger one would get less than
     6 px per day. The bar grows beyond its box and its older part is cut off, so no bar is drawn
     thinner and nothing scrolls sideways; the runs cut off are hidden (a keyboard cannot land on
     them), and the uptime figure of the days shown replaces the one of all days.
     """
     spans = [n for n in SPANS if n < days]
-    rules = [f".bars rect:not([width]){{width:{BAR_STEP}px}}"]
-    rules += [f".n{n}{{flex-grow:{n}}}" for n in range(1, days + 1)]
+    rules = [f".n{n}{{flex-grow:{n}}}" for n in range(1, days + 1)]
     rules += [f".pc.w{n}{{display:none}}" for n in spans]
     larger = days
     for shown in spans:
