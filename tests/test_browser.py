@@ -157,3 +157,17 @@ def test_a_broken_edit_shows_its_error_where_the_reader_is(browser, tmp_path: Pa
             assert "found 'huge'" in page.inner_text(".dev-error")
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("logo", ["acme-logo.svg", "acme-logo-dark.svg"])
+def test_the_partner_logo_keeps_its_words_apart(browser, logo: str) -> None:
+    """'× Northwind' follows 'ACME' in whatever font draws it, inside the logo's own width."""
+    context, page = open_page(browser, (EXAMPLE_ROOT / "site-config" / "assets" / logo).as_uri(), 400)
+    try:
+        first, second = page.evaluate(
+            "[...document.querySelectorAll('tspan')].map(t => (b => [b.x, b.x + b.width])(t.getBBox()))"
+        )
+        assert second[0] - first[1] >= 6
+        assert second[1] <= page.evaluate("document.documentElement.viewBox.baseVal.width")
+    finally:
+        context.close()

@@ -478,6 +478,17 @@ def test_branding_files_are_hashed_and_used() -> None:
     }
     assert page.one("link", rel="icon").attrs["href"] == f"../../assets/fav.{digest['favicon']}.png"
     assert b":root{--accent:#aa0000}" in next(d for p, d in site.items() if p.startswith("assets/style."))
+    assert not page.all("source")  # no dark logo given: the one logo serves both schemes
+
+
+def test_a_dark_logo_is_shown_in_dark_mode() -> None:
+    branding = {"logo": ("logo.svg", b"<svg/>"), "logo_dark": ("logo-dark.svg", b"<svg><g/></svg>")}
+    site = render(dataclasses.replace(sample_view(), branding_files=branding))
+    dark = f"assets/logo-dark.{hashlib.sha256(b'<svg><g/></svg>').hexdigest()[:8]}.svg"
+    assert site[dark] == b"<svg><g/></svg>"
+    source = Page(site["index.html"]).one("source")
+    assert source.attrs == {"srcset": dark, "media": "(prefers-color-scheme: dark)"}
+    assert source.parent and source.parent.tag == "picture"
 
 
 def test_relative_links_resolve_inside_the_site(site: dict[str, bytes]) -> None:
