@@ -12,6 +12,7 @@ from statusgen.view.types import (
     AudienceView,
     ComponentView,
     DayBar,
+    DayIncident,
     GroupView,
     IncidentView,
     UpdateView,
@@ -36,7 +37,7 @@ def series(days: int = 90, outage_day: int | None = None) -> UptimeSeries:
                 downtime_s=1800.0 if hit else 0.0,
                 maintenance_s=0.0,
                 colour="#f0c419" if hit else "#3ba55c",
-                incidents=("Elevated payment failures",) if hit else (),
+                incidents=(DayIncident("2026-11-20-checkout", "Elevated payment failures"),) if hit else (),
             )
         )
     return UptimeSeries(days=tuple(bars), percent=99.97 if outage_day is not None else 100.0)

@@ -6,6 +6,7 @@ and review the diff of ``tests/golden/``.
 
 from __future__ import annotations
 
+import gzip
 import os
 from pathlib import Path
 
@@ -34,3 +35,10 @@ def test_example_matches_golden(example_sites, audience: str, page: str) -> None
 
 def test_rebuild_is_byte_identical(example_sites, tmp_path: Path) -> None:
     assert build_tree(EXAMPLE_ROOT, tmp_path / "dist") == example_sites
+
+
+def test_the_public_index_stays_light(example_sites) -> None:
+    """Every day's panel is on the page, yet a reader on a slow line still gets it in one round trip."""
+    index = example_sites["public"]["index.html"]
+    assert len(index) <= 30_000
+    assert len(gzip.compress(index, compresslevel=6)) <= 8_000  # a web server's usual level

@@ -13,6 +13,7 @@ from sample_view import NOW, TZ, sample_view, series, update
 from statusgen.errors import StatusgenError
 from statusgen.model import Branding, ComponentStatus, Impact, IncidentStatus
 from statusgen.render.format import (
+    BAR_HEIGHT,
     BAR_STEP,
     bar_runs,
     format_day,
@@ -24,7 +25,14 @@ from statusgen.render.format import (
 from statusgen.render.html import Pages
 from statusgen.render.i18n import language
 from statusgen.render.site import render_site
-from statusgen.view.types import AffectedComponent, AudienceView, GroupView, IncidentView, UptimeSeries
+from statusgen.view.types import (
+    AffectedComponent,
+    AudienceView,
+    DayIncident,
+    GroupView,
+    IncidentView,
+    UptimeSeries,
+)
 
 THEMES = [Path(__file__).parent.parent / "statusgen" / "themes"]
 EN = language("en")
@@ -51,6 +59,14 @@ class Element:
         return False
 
 
+def ancestors(element: Element) -> list[Element]:
+    found, node = [], element.parent
+    while node is not None:
+        found.append(node)
+        node = node.parent
+    return found
+
+
 class Page(HTMLParser):
     """A parsed page: every element with its attributes and its whole text."""
 
@@ -71,7 +87,8 @@ class Page(HTMLParser):
             self._open.append(element)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append(Element(tag, {k: v or "" for k, v in attrs}))
+        parent = self._open[-1] if self._open else None
+        self.elements.append(Element(tag, {k: v or "" for k, v in attrs}, parent=parent))
 
     def handle_endtag(self, tag: str) -> None:
         while self._open:
@@ -144,8 +161,9 @@ def test_index_shows_status_incidents_maintenance_and_components(site: dict[str,
     assert "Nov 28, 02:00 CET – 04:00 CET" in text
     for name in ("Payments", "Payments API (EU)", "Checkout", "Website"):
         assert name in text
-    assert text.count("99.97% uptime") == 2  # the group and its degraded member
-    assert text.count("100% uptime") == 2
+    figures = [e.text for e in page.all("span") if e.attrs.get("class", "").startswith("pc ")]
+    assert figures.count("99.97% uptime") == 2  # the group and its degraded member
+    assert figures.count("100% uptime") == 2
     assert "Checkout slow" in text  # resolved within the last 14 days
     assert "90 days ago" in text
     assert "Today" in text
@@ -153,23 +171,26 @@ def test_index_shows_status_incidents_maintenance_and_components(site: dict[str,
 
 def test_bars_are_runs_with_dated_titles(site: dict[str, bytes]) -> None:
     page = Page(site["index.html"])
-    titles = [e.text for e in page.all("title") if e.within("svg")]
+    titles = [e.text for e in page.all("summary") if e.parent and "n" in e.parent.attrs.get("class", "")]
     assert "Nov 20: Elevated payment failures, 97.91%" in titles
     assert "Aug 26\u2009–\u2009Nov 19: 100%" in titles
     assert "Aug 26\u2009–\u2009Nov 23: 100%" in titles
     css = next(data for path, data in site.items() if path.startswith("assets/style.")).decode()
-    assert f".bars rect:not([width]){{width:{BAR_STEP}px}}" in css
+    assert ".n1{flex-grow:1}" in css and ".n90{flex-grow:90}" in css
     for svg in page.all("svg")[:-1]:  # the last one holds the shared mask
-        # the SVG's own title, first, says what the runs' short titles are about
-        assert [e.text for e in page.all("title") if e.parent is svg] == ["Uptime by day"]
+        # the drawing is for the eye; the runs' <details> beside it say what it shows
+        assert svg.attrs["aria-hidden"] == "true"
         rects = [e for e in page.elements if e.tag == "rect" and e.parent and e.parent.parent is svg]
-        # runs follow each other; a one-day run leaves its width to the stylesheet
-        widths = [int(r.attrs.get("width", BAR_STEP)) for r in rects]
+        # runs follow each other, full height
+        widths = [int(r.attrs["width"]) for r in rects]
         assert [int(r.attrs["x"]) for r in rects] == [sum(widths[:n]) for n in range(len(rects))]
         assert sum(widths) == 90 * BAR_STEP
-        assert all(r.attrs.get("width") != str(BAR_STEP) for r in rects)
+        assert {r.attrs["height"] for r in rects} == {str(BAR_HEIGHT)}
         # a run names its colour unless it has the bar's commonest one, which its <g> carries
         assert all(r.attrs.get("fill", r.parent.attrs["fill"]).startswith("#") for r in rects if r.parent)
+        # over the drawing, one <details> per run, as many days wide
+        runs = [e for e in page.all("details") if e.parent and e.parent.parent is svg.parent]
+        assert [d.attrs["class"].split()[0] for d in runs] == [f"n{w // BAR_STEP}" for w in widths]
     # 3 runs for each of the two rows with an outage day, 1 for each quiet row
     assert len([e for e in page.all("rect") if e.within("g")]) == 8
 
@@ -200,8 +221,9 @@ def test_day_spans_name_a_shared_month_once() -> None:
 
 def test_bar_titles_can_count_incidents_instead_of_naming_them() -> None:
     quiet = series(days=3).days
-    busy = dataclasses.replace(quiet[1], incidents=("Slow checkout", "Webhooks delayed"), uptime=99.2)
-    one = dataclasses.replace(quiet[2], incidents=("Slow checkout",), uptime=99.5)
+    slow, late = DayIncident("slow", "Slow checkout"), DayIncident("late", "Webhooks delayed")
+    busy = dataclasses.replace(quiet[1], incidents=(slow, late), uptime=99.2)
+    one = dataclasses.replace(quiet[2], incidents=(slow,), uptime=99.5)
     bars = dataclasses.replace(series(days=3), days=(quiet[0], busy, one))
     labels = [run.label for run in bar_runs(bars, NOW, EN)]
     assert labels[1:] == [
@@ -221,7 +243,11 @@ def test_the_index_counts_what_the_component_page_names() -> None:
     view = sample_view()
     api = view.components[0]
     days = tuple(
-        dataclasses.replace(day, incidents=("Slow checkout", "Webhooks delayed")) if day.incidents else day
+        dataclasses.replace(
+            day, incidents=(DayIncident("a", "Slow checkout"), DayIncident("b", "Webhooks delayed"))
+        )
+        if day.incidents
+        else day
         for day in api.uptime.days
     )
     api = dataclasses.replace(api, uptime=dataclasses.replace(api.uptime, days=days))
@@ -229,10 +255,8 @@ def test_the_index_counts_what_the_component_page_names() -> None:
     site = render(
         dataclasses.replace(view, components=(api, *view.components[1:]), layout=(group, *view.layout[1:]))
     )
-    index = [e.text for e in Page(site["index.html"]).all("title") if e.within("svg")]
-    component = [
-        e.text for e in Page(site[f"components/{api.id}/index.html"]).all("title") if e.within("svg")
-    ]
+    index = [e.text for e in Page(site["index.html"]).all("summary") if e.within("details")]
+    component = [e.text for e in Page(site[f"components/{api.id}/index.html"]).all("summary")]
     assert "Nov 20: 2 incidents, 97.91%" in index
     assert "Nov 20: Slow checkout; Webhooks delayed, 97.91%" in component
     assert not any("Webhooks delayed" in title for title in index)
@@ -242,10 +266,11 @@ def test_collapsed_groups_leave_member_bars_to_component_pages() -> None:
     view = sample_view()
     calm = dataclasses.replace(view.layout[0], status=ComponentStatus.OPERATIONAL)
     page = Page(render(dataclasses.replace(view, layout=(calm, *view.layout[1:])))["index.html"])
-    members = [e for e in page.all("li", class_="row") if e.within("details")]
+    members = page.all("li", class_="row")[:2]
+    assert all(m.parent and m.parent.attrs["class"] == "rows sub" for m in members)
     # each member still shows its status and links to its page, where its bars are
     assert [squash(m.text) for m in members] == ["Payments API (EU) Partial outage", "Checkout Operational"]
-    assert not [e for e in page.all("svg") if e.within("details") and not e.within("summary")]
+    assert not [e for e in page.all("svg") if members[0].parent in ancestors(e)]
     assert page.one("a", href="components/payment-api-eu/index.html")
     # the group's own bar stays, and so does the lone component's
     assert len([e for e in page.all("svg") if e.within("li")]) == 2
@@ -253,9 +278,24 @@ def test_collapsed_groups_leave_member_bars_to_component_pages() -> None:
 
 def test_narrow_screens_show_fewer_days(site: dict[str, bytes]) -> None:
     css = next(data for path, data in site.items() if path.startswith("assets/style.")).decode()
-    assert "@container (max-width:539px){.bars svg{width:150%;margin-left:-50%}" in css
+    assert "@container (max-width:539px){.bars svg,.days{width:150%;margin-left:-50%}" in css
+    # the older runs are hidden, and the uptime of the days shown replaces that of all 90
+    assert ".pc.w90{display:none}.pc.w60{display:flex}.o60{visibility:hidden}" in css
+    assert ".pc.w60{display:none}.pc.w30{display:flex}.o60,.o30{visibility:hidden}" in css
     assert 'content:"30 days ago"' in css
     assert ":root{--accent:#3b5bdb}" in css
+
+
+def test_a_promise_the_clock_has_passed_is_marked_overdue() -> None:
+    view = sample_view()
+    assert "Update overdue" not in Page(render(view)["index.html"]).text()
+    site = render(dataclasses.replace(view, now=view.now + timedelta(hours=2)))
+    notice = next(e for e in Page(site["index.html"]).all("article") if "Elevated payment" in e.text)
+    assert "Next update by Nov 23, 20:00 CET Update overdue" in squash(notice.text)
+    facts = Page(site["incidents/2026-11-23-payments/index.html"]).one("dl", class_="facts")
+    assert "Next update by Nov 23, 20:00 CET Update overdue" in squash(facts.text)
+    # a resolved incident promises nothing
+    assert "overdue" not in site["incidents/2026-11-20-checkout/index.html"].decode()
 
 
 def test_incident_page_has_one_anchored_element_per_update(site: dict[str, bytes]) -> None:
@@ -445,6 +485,17 @@ def test_branding_files_are_hashed_and_used() -> None:
     }
     assert page.one("link", rel="icon").attrs["href"] == f"../../assets/fav.{digest['favicon']}.png"
     assert b":root{--accent:#aa0000}" in next(d for p, d in site.items() if p.startswith("assets/style."))
+    assert not page.all("source")  # no dark logo given: the one logo serves both schemes
+
+
+def test_a_dark_logo_is_shown_in_dark_mode() -> None:
+    branding = {"logo": ("logo.svg", b"<svg/>"), "logo_dark": ("logo-dark.svg", b"<svg><g/></svg>")}
+    site = render(dataclasses.replace(sample_view(), branding_files=branding))
+    dark = f"assets/logo-dark.{hashlib.sha256(b'<svg><g/></svg>').hexdigest()[:8]}.svg"
+    assert site[dark] == b"<svg><g/></svg>"
+    source = Page(site["index.html"]).one("source")
+    assert source.attrs == {"srcset": dark, "media": "(prefers-color-scheme: dark)"}
+    assert source.parent and source.parent.tag == "picture"
 
 
 def test_relative_links_resolve_inside_the_site(site: dict[str, bytes]) -> None:
@@ -496,7 +547,7 @@ def test_internal_theme_reuses_default_templates() -> None:
     page = Page(site["index.html"])
     assert page.one("span", class_="env").text == "Internal"
     assert [c.text for c in page.all("code")] == ["payment-api-eu", "checkout", "website"]
-    assert all("open" in d.attrs for d in page.all("details"))
+    assert all("open" in d.attrs for d in page.all("details") if d.parent and d.parent.tag == "li")
     assert Page(site["incidents/2026-11-20-checkout/index.html"]).one("h1").text == "Checkout slow"
     css = next(data for path, data in site.items() if path.startswith("assets/style."))
     assert b"statusgen default theme" in css and b"statusgen internal theme" in css
@@ -513,7 +564,8 @@ def test_a_repository_theme_overrides_the_builtin_one(tmp_path: Path) -> None:
     )
     site = render_site(dataclasses.replace(sample_view(), theme="brand"), [tmp_path, *THEMES])
     assert Page(site["404.html"]).one("main").text.strip() == "Gone"
-    assert Page(site["index.html"]).one("details").attrs == {"open": ""}
+    groups = [d for d in Page(site["index.html"]).all("details") if d.parent and d.parent.tag == "li"]
+    assert [d.attrs for d in groups] == [{"open": ""}]
     assert "Partial System Outage" in Page(site["index.html"]).text()
 
 
@@ -601,7 +653,10 @@ def busy_series(salt: int) -> UptimeSeries:
                 uptime=100.0 if quiet else 100 - (n * salt % 90 + 1) / 100,
                 colour="#3ba55c" if quiet else f"#{kind}fb536",
                 incidents=tuple(
-                    f"Elevated error rates for Customer component {salt} ({i})"
+                    DayIncident(
+                        f"2026-11-{i + 1:02d}-errors-{salt}",
+                        f"Elevated error rates for Customer component {salt} ({i})",
+                    )
                     for i in range(0 if quiet else kind % 3)
                 ),
             )
@@ -624,11 +679,11 @@ def test_index_weight_with_busy_bars() -> None:
     index = render(dataclasses.replace(view, layout=tuple(groups)))["index.html"]
     # one bar per group and per member of the degraded group, and the shared mask
     assert index.count(b"<svg") == 20 + 10 + 1
-    # 30 bars of 72 runs, each titled with its day, uptime and incidents, are most of its 213 kB (250 kB
-    # while every run named its width and quiet days said "no incidents"); before, every member's bar
-    # was on the index too and the page was over 1.5 MB
-    assert len(index) < 220_000
-    assert len(gzip.compress(index)) < 20_000
+    # 30 bars of 72 runs are most of its 655 kB: each run is named by its day, uptime and incidents and
+    # opens a panel that links every incident of its days (213 kB while a run had only a tooltip, and
+    # over 1.5 MB while every member's bar was on the index); its links repeat, so gzip takes it to 25 kB
+    assert len(index) < 680_000
+    assert len(gzip.compress(index)) < 26_000
 
 
 def test_a_busy_fortnight_is_summed_up_on_the_index() -> None:

@@ -16,11 +16,12 @@ from statusgen.compute.uptime import (
     DayMeasure,
     daily_measures,
     day_start,
+    first_day_with_data,
     group_measures,
     touched_days,
     uptime_percent,
 )
-from statusgen.model import ComponentStatus, UptimePolicy, Weights
+from statusgen.model import ComponentStatus, LogEntry, UptimePolicy, Weights
 
 MAJOR = ComponentStatus.MAJOR_OUTAGE
 PARTIAL = ComponentStatus.PARTIAL_OUTAGE
@@ -330,3 +331,14 @@ def test_daily_measures_match_a_minute_by_minute_reference(
     )
     got = daily_measures(timeline, today=today, days=days, tz=tz, now=now, since=since, policy=policy)
     assert list(got) == reference(timeline, tz, today, days, now, since, flag)
+
+
+def test_data_starts_at_since_or_at_the_first_sign_of_the_component() -> None:
+    today = date(2026, 11, 23)
+    log = [LogEntry(at=datetime(2026, 11, 10, 23, 30, tzinfo=UTC), status=MAJOR)]
+    assert first_day_with_data(date(2024, 1, 1), log, [], BERLIN, today) == date(2024, 1, 1)
+    # the first log entry's local day: 00:30 on Nov 11 in Berlin
+    assert first_day_with_data(None, log, [], BERLIN, today) == date(2026, 11, 11)
+    assert first_day_with_data(None, log, [], NEW_YORK, today) == date(2026, 11, 10)
+    # nothing names it: no shown day has data
+    assert first_day_with_data(None, [], [], BERLIN, today) == date(2026, 11, 24)

@@ -165,3 +165,16 @@ def test_a_template_syntax_error_is_reported_at_its_line(fixture_repo: MakeRepo)
     [annotation] = result.stdout.splitlines()
     assert annotation.startswith("::error file=themes/default/templates/incident.html,line=3,col=1::")
     assert result.stderr.splitlines()[-1] == "1 problem found"
+
+
+def test_a_dark_logo_is_checked_like_the_logo(fixture_repo: MakeRepo) -> None:
+    root = fixture_repo("minimal")
+    audience = root / "site-config" / "audiences" / "public.yaml"
+    audience.write_text(audience.read_text() + "branding: {logo_dark: assets/dark.txt}\n")
+    line = len(audience.read_text().splitlines())
+    result = CliRunner().invoke(cli, ["validate", "--root", str(root)])
+    assert result.exit_code == 1
+    assert (
+        f"site-config/audiences/public.yaml:{line}:23: error: branding logo_dark: assets/dark.txt is not "
+        "an image; use a .svg, .png, .jpg, .jpeg, .gif, .webp or .ico file"
+    ) in result.output

@@ -19,7 +19,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from statusgen.compute.timeline import Interval
-from statusgen.model import ComponentStatus, UptimePolicy
+from statusgen.model import ComponentStatus, Incident, LogEntry, UptimePolicy
 
 _MICRO = timedelta(microseconds=1)
 
@@ -96,6 +96,21 @@ class _Tally:
     hi: datetime
     weighted: Fraction = Fraction(0)
     maintenance: int = 0
+
+
+def first_day_with_data(
+    since: date | None, log: Sequence[LogEntry], incidents: Iterable[Incident], tz: ZoneInfo, today: date
+) -> date:
+    """The first local day a component has data: ``since`` when given.
+
+    Without it, the day of its first status-log entry or of the first incident or maintenance naming
+    it, whichever is earlier: before that nothing watched it, and its bars must not claim 100 %. With
+    neither, the day after ``today``, so that no shown day has data.
+    """
+    if since is not None:
+        return since
+    moments = [entry.at for entry in log[:1]] + [incident.started for incident in incidents]
+    return min(moments).astimezone(tz).date() if moments else today + timedelta(days=1)
 
 
 def _tallies(days: Sequence[date], tz: ZoneInfo, now: datetime, since: date | None) -> list[_Tally | None]:

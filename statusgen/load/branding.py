@@ -21,7 +21,7 @@ PATH_MAX = 1024
 """Bytes in a whole branding path; the repository's own location must still fit in the system's."""
 
 Branding = dict[str, tuple[str, bytes]]
-"""Logical name (``logo``, ``favicon``, ``css``) → (file name, bytes)."""
+"""Logical name (``logo``, ``logo_dark``, ``favicon``, ``css``) → (file name, bytes)."""
 
 _IMAGES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico")
 _NOT_AN_IMAGE = f"is not an image; use a {', '.join(_IMAGES[:-1])} or {_IMAGES[-1]} file"
@@ -37,6 +37,7 @@ class _Kind:
 
 _KINDS = {
     "logo": _Kind(_IMAGES, "assets/logo.svg", _NOT_AN_IMAGE),
+    "logo_dark": _Kind(_IMAGES, "assets/logo-dark.svg", _NOT_AN_IMAGE),
     "favicon": _Kind(_IMAGES, "assets/favicon.svg", _NOT_AN_IMAGE),
     "css": _Kind((".css",), "assets/extra.css", "is not a stylesheet; use a .css file"),
 }

@@ -28,6 +28,8 @@ class Selection(Model):
 class Branding(Model):
     logo: str | None = None
     """Logo image, relative to site-config/, shown in the page header."""
+    logo_dark: str | None = None
+    """Logo image shown in the dark colour scheme (``prefers-color-scheme: dark``); ``logo`` otherwise."""
     accent: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$|^#[0-9a-fA-F]{3}$")
     """Accent colour such as #3b5bdb, for links and highlights."""
     favicon: str | None = None

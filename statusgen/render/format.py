@@ -18,11 +18,8 @@ from babel.numbers import format_percent as cldr_percent
 from babel.units import format_unit
 
 from statusgen.render.i18n import Language
-from statusgen.view.types import DayBar, IncidentView, UptimeSeries
-
-_BAR_WIDTHS = (90, 60, 30)
-"""Days shown by width of the bar area (Statuspage's steps); fewer on narrow screens."""
-
+from statusgen.view.bars import SPANS
+from statusgen.view.types import DayBar, DayIncident, IncidentView, UptimeSeries
 
 # --- Formatting -------------------------
 
@@ -124,12 +121,21 @@ BAR_HEIGHT = 30
 
 @dataclass(frozen=True)
 class BarRun:
-    """Consecutive days that look the same: one SVG ``<rect>``, which a mask draws as one bar per day."""
+    """Consecutive days that look the same: one SVG ``<rect>``, which a mask draws as one bar per day,
+    and one ``<details>`` over it that tells those days' date, uptime and incidents."""
 
     x: int
     width: int
     colour: str
     label: str
+    """The whole text: ``Nov 3: Slow checkout, 99.5 %``."""
+    days: str
+    """``Nov 3``, ``Oct 30 – Nov 2``."""
+    uptime: float | None
+    incidents: tuple[DayIncident, ...]
+    older_than: int | None
+    """The longest span (:data:`~statusgen.view.bars.SPANS`) that leaves this run out, as it is older
+    than all of that span's days; the shorter spans leave it out too."""
 
 
 def bar_runs(series: UptimeSeries, now: datetime, lang: Language, titles: int | None = None) -> list[BarRun]:
@@ -145,8 +151,20 @@ def bar_runs(series: UptimeSeries, now: datetime, lang: Language, titles: int | 
         if index < len(days) and _same_look(days[start], days[index]):
             continue
         first, last = days[start], days[index - 1]
-        label = f"{format_day_span(first.day, last.day, now, lang)}: {_day_text(first, lang, titles)}"
-        runs.append(BarRun(start * BAR_STEP, (index - start) * BAR_STEP, first.colour, label))
+        span = format_day_span(first.day, last.day, now, lang)
+        older = max((shown for shown in SPANS if index <= len(days) - shown), default=None)
+        runs.append(
+            BarRun(
+                x=start * BAR_STEP,
+                width=(index - start) * BAR_STEP,
+                colour=first.colour,
+                label=f"{span}: {_day_text(first, lang, titles)}",
+                days=span,
+                uptime=first.uptime,
+                incidents=first.incidents,
+                older_than=older,
+            )
+        )
         start = index
     return runs
 
@@ -163,9 +181,9 @@ def _day_text(day: DayBar, lang: Language, titles: int | None) -> str:
     return f"{_incidents_text(day.incidents, lang, titles)}, {format_percent(day.uptime, lang)}"
 
 
-def _incidents_text(incidents: Sequence[str], lang: Language, titles: int | None) -> str:
+def _incidents_text(incidents: Sequence[DayIncident], lang: Language, titles: int | None) -> str:
     if titles is None or len(incidents) <= titles:
-        return "; ".join(incidents)
+        return "; ".join(incident.title for incident in incidents)
     return lang.ngettext("%(count)s incident", "%(count)s incidents", len(incidents))
 
 
@@ -174,21 +192,26 @@ def _same_look(a: DayBar, b: DayBar) -> bool:
 
 
 def bars_css(days: int, lang: Language) -> str:
-    """The width of a one-day run, and container rules that show only the newest days on narrow bars.
+    """Run widths, and container rules that show only the newest days on narrow bars.
 
-    Most runs are one day long, so the stylesheet gives that width (an SVG 2 geometry property) and
-    only longer runs carry a ``width`` attribute. Each narrowing step is taken when the larger one
-    would get less than 6 px per day. The SVG grows beyond its box and its older part is cut off, so
-    no bar is drawn thinner and nothing scrolls sideways.
+    Each run's ``<details>`` over the bar grows with its days (class ``n<days>``), as its ``<rect>``
+    does in the drawing. Each narrowing step is taken when the larger one would get less than
+    6 px per day. The bar grows beyond its box and its older part is cut off, so no bar is drawn
+    thinner and nothing scrolls sideways; the runs cut off are hidden (a keyboard cannot land on
+    them), and the uptime figure of the days shown replaces the one of all days.
     """
-    rules = [f".bars rect:not([width]){{width:{BAR_STEP}px}}"]
+    spans = [n for n in SPANS if n < days]
+    rules = [f".n{n}{{flex-grow:{n}}}" for n in range(1, days + 1)]
+    rules += [f".pc.w{n}{{display:none}}" for n in spans]
     larger = days
-    for shown in (n for n in _BAR_WIDTHS if n < days):
+    for shown in spans:
         width = days * 100 / shown
-        svg = f".bars svg{{width:{width:g}%;margin-left:-{width - 100:g}%}}"
+        wide = f".bars svg,.days{{width:{width:g}%;margin-left:-{width - 100:g}%}}"
         ago = _css_string(days_ago(shown, lang))
         label = f".ago{{font-size:0}}.ago::after{{font-size:var(--ax-size);content:{ago}}}"
-        rules.append(f"@container (max-width:{larger * 6 - 1}px){{{svg}{label}}}")
+        older = ",".join(f".o{n}" for n in spans if n >= shown)
+        figure = f".pc.w{larger}{{display:none}}.pc.w{shown}{{display:flex}}{older}{{visibility:hidden}}"
+        rules.append(f"@container (max-width:{larger * 6 - 1}px){{{wide}{label}{figure}}}")
         larger = shown
     return "".join(rules)
 

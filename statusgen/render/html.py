@@ -48,6 +48,7 @@ class _Assets:
     files: dict[str, bytes]
     stylesheets: list[str]
     logo: str | None
+    logo_dark: str | None
     favicon: tuple[str, str] | None
     """(site path, MIME type)."""
 
@@ -81,7 +82,7 @@ def _assets(view: AudienceView, css: bytes) -> _Assets:
         path = f"assets/{hashed_name('favicon.svg', dot)}"
         files[path] = dot
         favicon = (path, "image/svg+xml")
-    return _Assets(files, stylesheets, named.get("logo"), favicon)
+    return _Assets(files, stylesheets, named.get("logo"), named.get("logo_dark"), favicon)
 
 
 # --- Pages ----------------------------------------------------------------------------------------

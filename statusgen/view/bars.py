@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from statusgen.compute.rollup import Indicator
 from statusgen.compute.uptime import DayMeasure, uptime_percent
-from statusgen.view.types import DayBar, UptimeSeries
+from statusgen.view.types import DayBar, DayIncident, UptimeSeries
 
 GREEN = "#3ba55c"
 """A day without weighted downtime."""
@@ -28,6 +28,9 @@ BLUE = "#3d7fd9"
 YELLOW_AT_S = 20 * 60
 ORANGE_AT_S = 33 * 60
 RED_AT_S = 60 * 60
+SPANS = (90, 60, 30)
+"""Days a bar shows by the width it has (Statuspage's steps): narrow screens show the newest only, and
+each span shorter than the bar has its own uptime figure, so the figure always matches the days shown."""
 
 INDICATOR_COLOURS: dict[Indicator, str] = {
     "none": GREEN,
@@ -74,25 +77,27 @@ def bar_colour(measure: DayMeasure) -> str:
 
 def uptime_series(
     measures: Sequence[DayMeasure],
-    titles_by_day: Mapping[date, tuple[str, ...]],
+    titles_by_day: Mapping[date, tuple[DayIncident, ...]],
     earlier: tuple[DayBar, ...] = (),
     shown: Sequence[DayMeasure] | None = None,
 ) -> UptimeSeries:
-    """The bars of one component or group, and its uptime over all shown days.
+    """The bars of one component or group, its uptime over all shown days and over each shorter span.
 
     A day with data but no measured time (all of it maintenance) shows 100 %: nothing was down.
 
-    :param titles_by_day: local day → titles of the incidents and maintenance that touched it.
+    :param titles_by_day: local day → the incidents and maintenance that touched it.
     :param earlier: bars already made for the days before ``measures`` (a cached series' past days).
     :param shown: the measures of every shown day, when ``measures`` are only the last of them.
     """
     bars = earlier + tuple(_day_bar(m, titles_by_day.get(m.day, ())) for m in measures)
-    return UptimeSeries(days=bars, percent=uptime_percent(measures if shown is None else shown))
+    every = measures if shown is None else shown
+    recent = tuple((days, uptime_percent(every[-days:])) for days in SPANS if days < len(every))
+    return UptimeSeries(days=bars, percent=uptime_percent(every), recent=recent)
 
 
 # The same day looks the same in every component without downtime, every audience, every rebuild.
 @lru_cache(maxsize=65536)
-def _day_bar(measure: DayMeasure, incidents: tuple[str, ...]) -> DayBar:
+def _day_bar(measure: DayMeasure, incidents: tuple[DayIncident, ...]) -> DayBar:
     return DayBar(
         day=measure.day,
         uptime=_day_uptime(measure),

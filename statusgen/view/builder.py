@@ -18,6 +18,7 @@ from statusgen.compute.uptime import (
     DayMeasure,
     daily_measures,
     day_start,
+    first_day_with_data,
     group_measures,
     touched_days,
 )
@@ -45,6 +46,7 @@ from statusgen.view.types import (
     AffectedComponent,
     AudienceView,
     ComponentView,
+    DayIncident,
     GroupView,
     IncidentView,
     JoinLink,
@@ -92,15 +94,18 @@ def build_view(
 
     components: list[ComponentView] = []
     measures: dict[str, tuple[DayMeasure, ...]] = {}
-    titles: dict[str, dict[date, tuple[str, ...]]] = {}
+    titles: dict[str, dict[date, tuple[DayIncident, ...]]] = {}
     by_component = _incidents_by_component(shown, visible_ids)
     for position, component in _positions(visible):
         touching = by_component[component.id]
         recent = [i for i in touching if _reaches(i, frame.bars_start, now)]
+        recorded = repo.status_log.get(component.id, ())
+        # When measuring began is no status: every audience's bars start where the data does.
+        since = first_day_with_data(component.since, recorded, touching, tz, today)
         # The gate: a `published` audience learns what monitors recorded only from published incidents.
-        log = repo.status_log.get(component.id, ()) if audience.monitor_status == "automatic" else ()
+        log = recorded if audience.monitor_status == "automatic" else ()
         measures[component.id], titles[component.id], series, status = _component_days(
-            memo, frame, component, log, recent
+            memo, frame, component, since, log, recent
         )
         components.append(
             ComponentView(
@@ -202,14 +207,26 @@ def _cached_incident_view(
 
 
 def _component_days(
-    memo: AudienceMemo, frame: _Frame, component: Component, log: Sequence[LogEntry], recent: list[Incident]
-) -> tuple[tuple[DayMeasure, ...], dict[date, tuple[str, ...]], UptimeSeries, ComponentStatus]:
-    """A component's daily measures, incident titles by day, bars and current status.
+    memo: AudienceMemo,
+    frame: _Frame,
+    component: Component,
+    data_since: date,
+    log: Sequence[LogEntry],
+    recent: list[Incident],
+) -> tuple[tuple[DayMeasure, ...], dict[date, tuple[DayIncident, ...]], UptimeSeries, ComponentStatus]:
+    """A component's daily measures, incidents by day, bars and current status, from ``data_since``,
+    its first day with data.
 
     The days before today change only with the inputs, so a cached result is reused with its last
     day measured again (today runs up to ``now``).
     """
-    key = (component.id, frame.today, frame.tz.key, tuple((id(i), phase(i, frame.now)) for i in recent))
+    key = (
+        component.id,
+        frame.today,
+        frame.tz.key,
+        data_since,
+        tuple((id(i), phase(i, frame.now)) for i in recent),
+    )
     keep = (component, log, frame.audience, frame.policy, *recent)
     known = memo.components.find(key, keep)
     since = frame.bars_start if known is None else day_start(frame.today, frame.tz)
@@ -226,7 +243,7 @@ def _component_days(
             days=days,
             tz=frame.tz,
             now=frame.now,
-            since=component.since,
+            since=data_since,
             policy=frame.policy,
         )
 
@@ -361,17 +378,17 @@ def _by_start(incident: Incident | IncidentView) -> tuple[datetime, str]:
     return (incident.started, incident.id)
 
 
-def _titles_by_day(incidents: list[Incident], frame: _Frame) -> dict[date, tuple[str, ...]]:
-    """Titles of the incidents that were open on each local day, oldest incident first."""
+def _titles_by_day(incidents: list[Incident], frame: _Frame) -> dict[date, tuple[DayIncident, ...]]:
+    """The incidents that were open on each local day, oldest incident first, under the audience's titles."""
     tz, now = frame.tz, frame.now
-    days: dict[date, list[str]] = {}
+    days: dict[date, list[DayIncident]] = {}
     for incident in sorted(incidents, key=_by_start):
         if incident.started > now:
             continue
         # An incident written only as "Resolved" still marks the day it happened.
         end = max(min(incident.resolved_at or now, now), incident.started + _INSTANT)
         for day in touched_days(incident.started, end, tz):
-            days.setdefault(day, []).append(incident.title_for(frame.audience_id))
+            days.setdefault(day, []).append(DayIncident(incident.id, incident.title_for(frame.audience_id)))
     return {day: tuple(titles) for day, titles in days.items()}
 
 
@@ -390,7 +407,7 @@ def _layout(
     audience_id: str,
     components: list[ComponentView],
     measures: dict[str, tuple[DayMeasure, ...]],
-    titles: dict[str, dict[date, tuple[str, ...]]],
+    titles: dict[str, dict[date, tuple[DayIncident, ...]]],
 ) -> tuple[GroupView | ComponentView, ...]:
     """Groups in catalogue order (only those with a visible member), then components without a group."""
     layout: list[GroupView | ComponentView] = []
@@ -398,7 +415,7 @@ def _layout(
         members = tuple(c for c in components if c.group_id == group.id)
         if not members:
             continue
-        group_titles: dict[date, tuple[str, ...]] = {}
+        group_titles: dict[date, tuple[DayIncident, ...]] = {}
         for member in members:
             for day, names in titles[member.id].items():
                 group_titles[day] = tuple(dict.fromkeys(group_titles.get(day, ()) + names))

@@ -17,6 +17,19 @@ from statusgen.model import Branding, ComponentStatus, Impact, UpdateStatus
 
 
 @dataclass(frozen=True)
+class DayIncident:
+    """An incident or maintenance that touched a day of a bar: named in the day's text, linked from it."""
+
+    id: str
+    title: str
+
+    @property
+    def path(self) -> str:
+        """Site-relative URL path of its page."""
+        return f"incidents/{self.id}/"
+
+
+@dataclass(frozen=True)
 class DayBar:
     """One day of a 90-day bar, in the audience's timezone."""
 
@@ -28,8 +41,8 @@ class DayBar:
     maintenance_s: float
     colour: str
     """CSS colour of the bar, from W (grey without data, its own colour for maintenance-only days)."""
-    incidents: tuple[str, ...]
-    """Titles of the visible incidents and maintenance that touched this day."""
+    incidents: tuple[DayIncident, ...]
+    """The visible incidents and maintenance that touched this day, oldest first."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,8 @@ class UptimeSeries:
     """Oldest first; exactly ``uptime.days`` entries."""
     percent: float | None
     """Uptime over the shown days, truncated to two decimals; None without any data."""
+    recent: tuple[tuple[int, float | None], ...] = ()
+    """(days, uptime over the newest that many days) for each shorter span a narrow screen shows."""
 
 
 @dataclass(frozen=True)
