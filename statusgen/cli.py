@@ -251,13 +251,21 @@ def record(
     click.echo(report.text())
 
 
+TIMEOUT_OPTION = click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds to wait."
+)
+
+
 @cli.group()
 def ingest() -> None:
     """Record what an external monitoring system reports.
 
     \b
-    Example:
+    Examples:
       statusgen ingest alertmanager --url http://alertmanager:9093
+      statusgen ingest webhook --format grafana payload.json
+      statusgen ingest upstream
+      statusgen ingest prometheus --url http://prometheus:9090
     """
 
 
@@ -270,9 +278,7 @@ def ingest() -> None:
     metavar="FILE",
     help="Read the alerts from FILE (JSON as /api/v2/alerts answers) instead of --url.",
 )
-@click.option(
-    "--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds to wait."
-)
+@TIMEOUT_OPTION
 @SUMMARY_OPTION
 def alertmanager(
     root: Path, url: str | None, file: Path | None, timeout: float, summary: Path | None
@@ -296,6 +302,54 @@ def alertmanager(
     report = ingest_alertmanager(
         root, url=url, file=file, summary=summary, timeout_s=timeout, clock=read_clock()
     )
+    click.echo(report.text())
+
+
+@ingest.command()
+@ROOT_OPTION
+@TIMEOUT_OPTION
+@SUMMARY_OPTION
+def upstream(root: Path, timeout: float, summary: Path | None) -> None:
+    """Record the status vendors' Statuspage pages give the components that mirror them.
+
+    Each component with upstream: {statuspage: URL, component: NAME} takes the status of the
+    vendor's component NAME (without component: the page's overall indicator), with the vendor's
+    open incident as the note, through the same thresholds as probes. If a page cannot be read or
+    lacks NAME, nothing is recorded and the exit status is 1.
+
+    \b
+    Examples:
+      statusgen ingest upstream --summary msg.txt
+    """
+    from statusgen.clock import read_clock
+    from statusgen.monitor.upstream import ingest_upstream
+
+    click.echo(ingest_upstream(root, summary=summary, timeout_s=timeout, clock=read_clock()).text())
+
+
+@ingest.command()
+@ROOT_OPTION
+@click.option(
+    "--url", required=True, metavar="URL", help="Prometheus's address, e.g. http://prometheus:9090."
+)
+@TIMEOUT_OPTION
+@SUMMARY_OPTION
+def prometheus(root: Path, url: str, timeout: float, summary: Path | None) -> None:
+    """Record the status each component's prometheus: query gives it.
+
+    Each query is evaluated now (/api/v1/query); of several series the lowest value counts: below
+    down_below is major_outage, below degraded_below degraded_performance. Credentials come from
+    PROMETHEUS_TOKEN, or PROMETHEUS_USER and PROMETHEUS_PASSWORD (a user:password@ in --url works
+    too), and PROMETHEUS_CA_FILE. A query that fails or returns nothing records nothing (exit 1).
+
+    \b
+    Examples:
+      statusgen ingest prometheus --url http://prometheus:9090 --summary msg.txt
+    """
+    from statusgen.clock import read_clock
+    from statusgen.monitor.prometheus import ingest_prometheus
+
+    report = ingest_prometheus(root, url=url, summary=summary, timeout_s=timeout, clock=read_clock())
     click.echo(report.text())
 
 

@@ -1,7 +1,15 @@
 """Pydantic models of every input file, and the loaded Repository. No I/O here."""
 
 from statusgen.model.audience import Audience, Branding, Selection
-from statusgen.model.catalogue import AlertMapping, Catalogue, Component, Group, Probe
+from statusgen.model.catalogue import (
+    AlertMapping,
+    Catalogue,
+    Component,
+    Group,
+    Probe,
+    PrometheusQuery,
+    Upstream,
+)
 from statusgen.model.incident import Incident, IncidentFront, MaintenanceFront, Update, Window
 from statusgen.model.repository import Repository
 from statusgen.model.site import AlertPolicy, Monitoring, MonitoringOverride, Site, UptimePolicy, Weights
@@ -35,11 +43,13 @@ __all__ = [
     "Monitoring",
     "MonitoringOverride",
     "Probe",
+    "PrometheusQuery",
     "Repository",
     "Selection",
     "Site",
     "Update",
     "UpdateStatus",
+    "Upstream",
     "UptimePolicy",
     "Weights",
     "Window",

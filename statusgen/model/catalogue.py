@@ -67,6 +67,44 @@ class Probe(Model):
         return (self.expect_status,) if isinstance(self.expect_status, int) else tuple(self.expect_status)
 
 
+class Upstream(Model):
+    """A vendor's Statuspage-hosted status page, read by ``statusgen ingest upstream``."""
+
+    statuspage: str
+    """The page's address, e.g. https://www.githubstatus.com (its api/v2/summary.json is read)."""
+    component: str | None = None
+    """The vendor's component name, exactly as its page shows it; none: the page's overall status."""
+
+    @field_validator("statuspage")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(
+                f"expected the page's https:// address, such as https://www.githubstatus.com, found {value!r}"
+            )
+        return value
+
+
+class PrometheusQuery(Model):
+    """A PromQL query whose value gives the status, read by ``statusgen ingest prometheus``."""
+
+    query: str = Field(min_length=1)
+    """An instant query, e.g. avg_over_time(probe_success{job="api"}[5m]); the lowest value counts."""
+    degraded_below: float
+    """A value below this is degraded_performance."""
+    down_below: float
+    """A value below this is major_outage."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PrometheusQuery:
+        if self.down_below > self.degraded_below:
+            raise ValueError(
+                f"down_below ({self.down_below:g}) is above degraded_below ({self.degraded_below:g}); "
+                "write the outage threshold lower, e.g. {degraded_below: 0.99, down_below: 0.9}"
+            )
+        return self
+
+
 class AlertMapping(Model):
     """Alertmanager label matchers: every ``match`` label equal, every ``match_re`` label matching."""
 
@@ -109,6 +147,10 @@ class Component(Model):
     """An HTTP(S) check that statusgen probe runs."""
     alerts: AlertMapping | None = None
     """Alertmanager label matchers for statusgen ingest alertmanager."""
+    upstream: Upstream | None = None
+    """A vendor's status page this component mirrors (statusgen ingest upstream)."""
+    prometheus: PrometheusQuery | None = None
+    """A Prometheus query whose value gives the status (statusgen ingest prometheus)."""
     auto_incident: bool | None = None
     """Overrides ``site.yaml``'s ``auto_incident`` for this component."""
     monitoring: MonitoringOverride | None = None
