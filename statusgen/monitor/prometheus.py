@@ -51,7 +51,10 @@ def _observation(component: Component, url: str, timeout_s: float, now: datetime
     query = component.prometheus
     assert query is not None  # the caller passes components with a query
     path = "/api/v1/query?query=" + quote(query.query, safe="")
-    body, endpoint = PROMETHEUS.read(url, path, f"the query of {component.id}", timeout_s=timeout_s)
+    # Prometheus explains a bad query in the JSON of its 400 and 422 answers.
+    body, endpoint = PROMETHEUS.read(
+        url, path, f"the query of {component.id}", timeout_s=timeout_s, accept=(200, 400, 422)
+    )
     value = query_value(parse_json(body, endpoint), f"{component.id}'s query {query.query!r}")
     status = status_of(value, query)
     return Observation(component.id, status, now, SOURCE, f"value {value:.6g} ({_rule(status, query)})")

@@ -40,10 +40,13 @@ class Source:
                 f"--url: expected {self.name}'s http:// or https:// address, such as {example}"
             )
 
-    def read(self, url: str, path: str, what: str, *, timeout_s: float) -> tuple[bytes, str]:
+    def read(
+        self, url: str, path: str, what: str, *, timeout_s: float, accept: tuple[int, ...] = (200,)
+    ) -> tuple[bytes, str]:
         """The body of ``path`` at ``url``, and the endpoint read (without credentials).
 
         :param what: what is read, for messages (``alerts``, ``the query``).
+        :param accept: the HTTP statuses whose body the caller reads (an API's error answers).
         :raises StatusgenError: on no answer, an error status, or an answer over the limit.
         """
         address, headers = self._credentials(url)
@@ -63,8 +66,9 @@ class Source:
             raise StatusgenError(
                 f"cannot read {what} from {endpoint}: answer larger than {ANSWER_LIMIT // MIB} MiB{NOTHING}"
             )
-        if response.status != 200:
-            answer = response.body[:200].decode("utf-8", "replace").strip()
+        if response.status not in accept:
+            # One line of what it said: an HTML error page must not spill over the terminal.
+            answer = " ".join(response.body[:200].decode("utf-8", "replace").split())
             raise StatusgenError(
                 f"{self.name} answered HTTP {response.status} at {endpoint}"
                 + (f": {answer}" if answer else "")
