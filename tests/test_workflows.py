@@ -6,19 +6,21 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from example import NOW, copy_example
 
 from statusgen.author.scaffold import SCAFFOLD, init_repository
 from statusgen.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github/workflows"
-NAMES = ["deploy.yml", "keepalive.yml", "monitor.yml", "validate.yml"]
+NAMES = ["deploy.yml", "keepalive.yml", "monitor-dispatch.yml", "monitor.yml", "validate.yml"]
 """The workflows ``init`` writes; this repository runs the same files."""
 PROJECT_ONLY = ["release.yml"]
 """Workflows of the statusgen project itself, which a status repository has no use for."""
@@ -376,3 +378,23 @@ def test_codeowners_give_each_folder_its_team() -> None:
             owners[pattern] = teams
     assert owners["/incidents/"] == ["@northwind/support", "@northwind/communications"]
     assert owners["/site-config/"] == owners["/themes/"] == owners["/status-log/"] == ["@northwind/platform"]
+
+
+def test_the_dispatch_workflow_records_a_pushed_payload(tmp_path: Path) -> None:
+    """The step as GitHub runs it: the payload through the environment, whatever it holds."""
+    root = copy_example(tmp_path / "repo")
+    payload = [{"component": "checkout", "status": "major_outage", "note": "$(touch pwned) `id`"}]
+    env = {
+        "PAYLOAD": json.dumps(payload),
+        "FORMAT": "generic",
+        "RUNNER_TEMP": str(tmp_path),
+        "SOURCE_DATE_EPOCH": str(int(NOW.timestamp())),
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }
+    result = _bash(_step("monitor-dispatch.yml", "ingest", "Record the pushed payload"), env, root)
+    assert result.returncode == 0, result.stderr
+    # Through the thresholds like every source: the first of two observations waits.
+    assert (tmp_path / "webhook.txt").read_text().startswith("checkout: major_outage seen 1 of 2 times")
+    assert not (root / "pwned").exists()
+    on = _workflow("monitor-dispatch.yml")["on"]
+    assert on == {"repository_dispatch": {"types": ["alertmanager", "grafana", "datadog", "generic"]}}
