@@ -195,7 +195,7 @@ def test_a_day_opens_from_the_keyboard(browser: Any, example: Path) -> None:
         page.keyboard.press("Enter")
         panel = day.locator("xpath=following-sibling::div[@class='pop']")
         assert panel.is_visible()
-        assert panel.inner_text().startswith("Nov 20 99.1\u00a0% uptime")
+        assert panel.inner_text().startswith("Nov 20 99.27% uptime")
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent") == "Elevated payment failures in the EU"
         assert page.evaluate("document.activeElement.getAttribute('href')").startswith("incidents/")

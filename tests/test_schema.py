@@ -132,5 +132,5 @@ def _properties(node: object, where: str) -> Iterator[tuple[str, dict[str, Any]]
 @pytest.mark.parametrize("name", NAMES)
 def test_every_key_has_a_description_for_editor_hovers(name: str) -> None:
     properties = list(_properties(schemas()[name], name))
-    assert len(properties) > 5
+    assert len(properties) >= 2  # the walk found the keys (a subscriber has two)
     assert [where for where, prop in properties if not prop.get("description", "").strip()] == []

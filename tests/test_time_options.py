@@ -22,6 +22,7 @@ TIME_OPTIONS = [
     (["validate"], "--now"),
     (["build", "--out", "{root}/dist"], "--now"),
     (["next-change"], "--now"),
+    (["notify", "--dry-run"], "--now"),
     (["record", "checkout", "major_outage"], "--at"),
     (["new", "incident", "API down", "--component", "checkout", "--impact", "minor"], "--at"),
     ([*MAINTENANCE, "--end", "2026-12-05 04:00"], "--start"),

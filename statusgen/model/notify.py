@@ -73,23 +73,29 @@ class WebhookChat(_Channel):
     """Slack, Microsoft Teams or Discord: an incoming-webhook URL, read from the environment."""
 
     webhook_env: EnvName
+    """The environment variable holding the incoming-webhook URL, e.g. SLACK_STATUS_WEBHOOK."""
 
 
 class SignedWebhook(_Channel):
     """Statuspage-shaped JSON, signed with HMAC-SHA256 of the body under the secret."""
 
     url_env: EnvName
+    """The environment variable holding the URL the JSON is posted to."""
     secret_env: EnvName
+    """The environment variable holding the HMAC-SHA256 signing secret shared with the receiver."""
 
 
 class Email(_Channel):
     """Mail through an SMTP server to the subscribers of a ``subscribers/`` file and fixed addresses."""
 
     sender: str = Field(alias="from")
+    """The From address, e.g. status@northwind.example."""
     smtp_env: EnvName
+    """The environment variable holding the SMTP URL (smtp://, smtp+starttls:// or smtps://)."""
     subscribers: str | None = None
     """A ``subscribers/<file>.yaml``, relative to the repository root."""
     to: list[str] = []
+    """Fixed addresses that get every message, besides the subscribers."""
     unsubscribe: str | None = None
     """``mailto:`` or ``https:`` URL for ``List-Unsubscribe``; default: a mailto to ``from``."""
 
@@ -131,10 +137,15 @@ class Channel(Model):
     """One entry of ``notify:`` or ``nudge:``: exactly one of its keys."""
 
     slack: WebhookChat | None = None
+    """A Slack incoming webhook."""
     teams: WebhookChat | None = None
+    """A Microsoft Teams incoming webhook."""
     discord: WebhookChat | None = None
+    """A Discord webhook."""
     webhook: SignedWebhook | None = None
+    """Statuspage-shaped JSON posted to a URL, HMAC-SHA256 signed."""
     email: Email | None = None
+    """Mail through an SMTP server."""
 
     @model_validator(mode="after")
     def _one(self) -> Channel:
@@ -169,7 +180,9 @@ class Subscriber(Model):
     """One line of a ``subscribers/`` file; no ``components``: everything the audience sees."""
 
     email: str
+    """The subscriber's address."""
     components: list[str] | None = None
+    """Component ids this subscriber follows; none: everything the audience sees."""
 
     @field_validator("email")
     @classmethod
