@@ -15,6 +15,8 @@ from statusgen.model.selection import select_components
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
 INTERNAL_ONLY = {"pgbouncer-eu", "kafka-cluster", "ci-runners"}
+VENDORS = {"vendor-cloudflare", "vendor-braintree", "vendor-github-actions"}
+"""Third parties that `ingest upstream` reads: engineers see them, customers and partners do not."""
 
 
 @pytest.fixture(scope="module")
@@ -61,14 +63,15 @@ def test_has_a_completed_maintenance(repo: Repository) -> None:
 
 def test_internal_only_components_exist_and_are_tagged(repo: Repository) -> None:
     tagged = {c.id for c in repo.catalogue.components if "internal-only" in c.tags}
-    assert tagged == INTERNAL_ONLY
+    assert tagged == INTERNAL_ONLY | VENDORS
+    assert {c.id for c in repo.catalogue.components if c.upstream is not None} == VENDORS
 
 
 @pytest.mark.parametrize("audience", ["public", "acme-partner"])
 def test_external_audiences_never_select_internal_only_components(repo: Repository, audience: str) -> None:
     selected = set(select_components(repo.catalogue, repo.audiences[audience].components))
     assert selected
-    assert not selected & INTERNAL_ONLY
+    assert not selected & (INTERNAL_ONLY | VENDORS)
 
 
 def test_internal_audience_selects_every_component(repo: Repository) -> None:
