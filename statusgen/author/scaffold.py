@@ -38,6 +38,10 @@ read a public repository's files. README.md explains the GitHub settings the wor
 """
 
 
+_SINCE = b"@TODAY@"
+"""Where the scaffold's components.yaml gets its ``since:`` day."""
+
+
 def scaffold_files(now: datetime) -> dict[str, bytes]:
     """Every file of a new status repository: relative POSIX path → bytes.
 
@@ -50,6 +54,10 @@ def scaffold_files(now: datetime) -> dict[str, bytes]:
             target = "/".join("." + p.removeprefix(_DOT) if p.startswith(_DOT) else p for p in parts)
             files[target] = path.read_bytes()
     files["requirements.txt"] = f"statusgen=={__version__}\n".encode()
+    # Uptime is measured from `since:` on; without it a component that never failed has no data yet.
+    # A week back, so that the example incident's day shows in the bars.
+    since = (now - timedelta(days=7)).astimezone(UTC).date().isoformat().encode()
+    files["site-config/components.yaml"] = files["site-config/components.yaml"].replace(_SINCE, since)
     files.update({f"schemas/{name}": schema_text(schema).encode() for name, schema in schemas().items()})
     started = (now - timedelta(days=2)).astimezone(UTC).replace(hour=9, minute=12, second=0, microsecond=0)
     files[_example_path(started)] = example_incident(started).encode()
