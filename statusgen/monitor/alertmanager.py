@@ -23,7 +23,7 @@ from statusgen.clock import Clock
 from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
 from statusgen.model import AlertMapping, AlertPolicy, Component, ComponentStatus, worst
-from statusgen.monitor.apply import Report, apply_observations
+from statusgen.monitor.apply import Report, apply_observations, mapped_components
 from statusgen.monitor.source import NOTHING, Source, parse_json, read_input
 from statusgen.monitor.statuslog import Observation
 
@@ -31,6 +31,7 @@ SOURCE = "alertmanager"
 ALERTS_PATH = "/api/v2/alerts"
 """Every alert, suppressed ones too (the API's default): a silence must keep a status, not end it."""
 ALERTMANAGER = Source("Alertmanager", "ALERTMANAGER")
+ALERTS_EXAMPLE = "alerts: {match: {service: payments}}"
 TIMEOUT_S = 10.0
 
 
@@ -80,12 +81,7 @@ def ingest_alertmanager(
     :raises StatusgenError: when the alerts cannot be read; then nothing is recorded.
     """
     repository = load_repository(root, real_now=clock.real)
-    mapped = [c for c in repository.catalogue.components if c.alerts is not None]
-    if not mapped:
-        raise StatusgenError(
-            "no component in site-config/components.yaml has an 'alerts' matcher; "
-            "add one such as 'alerts: {match: {service: payments}}'"
-        )
+    mapped = mapped_components(repository, "alerts", "an 'alerts' matcher", ALERTS_EXAMPLE)
     alerts = _read(url, file, timeout_s)
     observations, kept = alert_observations(mapped, repository.site.alerts, alerts, clock.now)
     report = apply_observations(repository, observations, summary, automated=True)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from statusgen.clock import Clock, not_after_real_time, option_time
+from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
 from statusgen.load.lookup import choice, find_component
 from statusgen.model import Component, ComponentStatus, Incident, Monitoring, Repository
@@ -142,6 +143,21 @@ def _policy(repository: Repository, component: Component) -> Monitoring:
     """``site.yaml``'s ``monitoring`` with the component's own keys over it."""
     defaults = repository.site.monitoring
     return defaults if component.monitoring is None else component.monitoring.over(defaults)
+
+
+def mapped_components(repository: Repository, key: str, what: str, example: str) -> list[Component]:
+    """The components whose ``key`` (``alerts``, ``upstream`` …) is set, in catalogue order.
+
+    :param what: the key's thing in the message, e.g. ``an 'alerts' matcher``.
+    :param example: the key written out, e.g. ``alerts: {match: {service: payments}}``.
+    :raises StatusgenError: when there is none: a source with nothing to map is a configuration error.
+    """
+    found = [c for c in repository.catalogue.components if getattr(c, key) is not None]
+    if not found:
+        raise StatusgenError(
+            f"no component in site-config/components.yaml has {what}; add one such as '{example}'"
+        )
+    return found
 
 
 def describe(transition: Transition) -> str:

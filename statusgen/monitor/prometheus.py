@@ -18,7 +18,7 @@ from statusgen.clock import Clock
 from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
 from statusgen.model import Component, ComponentStatus, PrometheusQuery
-from statusgen.monitor.apply import Report, apply_observations
+from statusgen.monitor.apply import Report, apply_observations, mapped_components
 from statusgen.monitor.source import NOTHING, Source, parse_json
 from statusgen.monitor.statuslog import Observation
 
@@ -36,13 +36,8 @@ def ingest_prometheus(
     """
     PROMETHEUS.check_url(url, "http://prometheus:9090")
     repository = load_repository(root, real_now=clock.real)
-    mapped = [c for c in repository.catalogue.components if c.prometheus is not None]
-    if not mapped:
-        raise StatusgenError(
-            "no component in site-config/components.yaml has a 'prometheus' query; add one such as "
-            '\'prometheus: {query: "avg_over_time(probe_success{job=\\"api\\"}[5m])", '
-            "degraded_below: 0.99, down_below: 0.9}'"
-        )
+    example = "prometheus: {query: 'avg_over_time(probe_success[5m])', degraded_below: 0.99, down_below: 0.9}"
+    mapped = mapped_components(repository, "prometheus", "a 'prometheus' query", example)
     observations = [_observation(c, url, timeout_s, clock.now) for c in mapped]
     return apply_observations(repository, observations, summary, automated=True)
 

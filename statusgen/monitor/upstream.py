@@ -19,7 +19,7 @@ from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
 from statusgen.load.problems import did_you_mean
 from statusgen.model import Component, ComponentStatus
-from statusgen.monitor.apply import Report, apply_observations
+from statusgen.monitor.apply import Report, apply_observations, mapped_components
 from statusgen.monitor.source import NOTHING, Source, parse_json
 from statusgen.monitor.statuslog import Observation
 
@@ -57,12 +57,8 @@ def ingest_upstream(
     :raises StatusgenError: when a page cannot be read or lacks a named component; nothing is recorded.
     """
     repository = load_repository(root, real_now=clock.real)
-    mapped = [c for c in repository.catalogue.components if c.upstream is not None]
-    if not mapped:
-        raise StatusgenError(
-            "no component in site-config/components.yaml has an 'upstream' page; add one such as "
-            "'upstream: {statuspage: \"https://www.githubstatus.com\", component: Actions}'"
-        )
+    example = 'upstream: {statuspage: "https://www.githubstatus.com", component: Actions}'
+    mapped = mapped_components(repository, "upstream", "an 'upstream' page", example)
     pages = {url: read_page(url, timeout_s) for url in dict.fromkeys(_url(c) for c in mapped)}
     observations = [_observation(c, pages[_url(c)], clock.now) for c in mapped]
     return apply_observations(repository, observations, summary, automated=True)

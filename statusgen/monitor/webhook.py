@@ -19,8 +19,8 @@ from statusgen.errors import StatusgenError
 from statusgen.load import load_repository
 from statusgen.load.lookup import choice, find_component
 from statusgen.model import ComponentStatus, Repository
-from statusgen.monitor.alertmanager import Alert, alert_observations, matches, parse_alert
-from statusgen.monitor.apply import Report, apply_observations
+from statusgen.monitor.alertmanager import ALERTS_EXAMPLE, Alert, alert_observations, matches, parse_alert
+from statusgen.monitor.apply import Report, apply_observations, mapped_components
 from statusgen.monitor.source import NOTHING, parse_json, read_input
 from statusgen.monitor.statuslog import Observation
 from statusgen.timeparse import TimeFormatError, parse_time
@@ -49,12 +49,7 @@ def _labelled(
     repository: Repository, alerts: Sequence[Alert], source: str, now: datetime
 ) -> tuple[list[Observation], list[str]]:
     """Observations of the components the alerts match, and nothing for the others."""
-    mapped = [c for c in repository.catalogue.components if c.alerts is not None]
-    if not mapped:
-        raise StatusgenError(
-            "no component in site-config/components.yaml has an 'alerts' matcher; "
-            "add one such as 'alerts: {match: {service: payments}}'"
-        )
+    mapped = mapped_components(repository, "alerts", "an 'alerts' matcher", ALERTS_EXAMPLE)
     touched = [c for c in mapped if c.alerts is not None and any(matches(c.alerts, a.labels) for a in alerts)]
     observations, kept = alert_observations(touched, repository.site.alerts, alerts, now)
     return [replace(o, source=source) for o in observations], kept
