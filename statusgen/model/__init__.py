@@ -1,10 +1,10 @@
 """Pydantic models of every input file, and the loaded Repository. No I/O here."""
 
 from statusgen.model.audience import Audience, Branding, Selection
-from statusgen.model.catalogue import AlertMapping, Catalogue, Component, Group, Probe
+from statusgen.model.catalogue import AlertMapping, Catalogue, Component, Group, Link, Probe
 from statusgen.model.incident import Incident, IncidentFront, MaintenanceFront, Update, Window
 from statusgen.model.repository import Repository
-from statusgen.model.site import AlertPolicy, Monitoring, MonitoringOverride, Site, UptimePolicy, Weights
+from statusgen.model.site import AlertPolicy, Monitoring, MonitoringOverride, Site, Sla, UptimePolicy, Weights
 from statusgen.model.status import (
     ComponentStatus,
     Impact,
@@ -29,6 +29,7 @@ __all__ = [
     "Incident",
     "IncidentFront",
     "IncidentStatus",
+    "Link",
     "LogEntry",
     "MaintenanceFront",
     "MaintenanceStatus",
@@ -38,6 +39,7 @@ __all__ = [
     "Repository",
     "Selection",
     "Site",
+    "Sla",
     "Update",
     "UpdateStatus",
     "UptimePolicy",
