@@ -38,7 +38,8 @@ def render_site(view: AudienceView, theme_dirs: Sequence[Path], feed_secret: str
 
 
 def data_files(view: AudienceView, pages: Sequence[str]) -> dict[str, bytes]:
-    """Feeds, calendar, JSON API, badges, the uptime report's CSV and JSON, and the edge files of a site whose pages are ``pages``."""
+    """Feeds, calendar, JSON API, badges, the uptime report's CSV and JSON, and the edge files of a
+    site whose pages are ``pages``."""
     files: dict[str, bytes] = {}
     for render in (render_feeds, render_ical, render_api, render_badges, render_uptime):
         files.update(render(view))
