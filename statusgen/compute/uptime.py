@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Context, Decimal, Inexact
 from fractions import Fraction
 from functools import lru_cache
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from statusgen.compute.timeline import Interval
@@ -60,7 +61,11 @@ def _micros(span: timedelta) -> int:
 
 
 def _seconds(micros: int | Fraction) -> float:
-    return float(Fraction(micros) / 1_000_000)
+    # One correctly rounded integer division, as float(Fraction(micros) / 1_000_000) would give, without
+    # building and reducing a Fraction for each of a year of days.
+    if isinstance(micros, int):
+        return micros / 1_000_000
+    return micros.numerator / (micros.denominator * 1_000_000)
 
 
 # Wide enough that adding up a year of 17-digit floats never rounds: these sums are exact.
@@ -116,10 +121,13 @@ def first_day_with_data(
 def _tallies(days: Sequence[date], tz: ZoneInfo, now: datetime, since: date | None) -> list[_Tally | None]:
     """Each day's window with data, ``[local midnight, next local midnight)`` clipped to since and now."""
     floor = day_start(since, tz) if since else None
+    # Each midnight ends one day and begins the next: computed once.
+    midnights = (
+        [day_start(day, tz) for day in days] + [day_start(days[-1] + timedelta(days=1), tz)] if days else []
+    )
     tallies: list[_Tally | None] = []
-    for day in days:
-        lo, hi = day_start(day, tz), min(day_start(day + timedelta(days=1), tz), now)
-        lo = max(lo, floor) if floor else lo
+    for start, end in pairwise(midnights):
+        lo, hi = max(start, floor) if floor else start, min(end, now)
         tallies.append(_Tally(lo, hi) if lo < hi else None)
     return tallies
 
