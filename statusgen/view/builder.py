@@ -118,9 +118,9 @@ def build_view(
         )
         measures[component.id] = measured[-policy.days :]
         target = _target(audience.sla or component.sla or repo.site.sla)
-        sla.append(
-            sla_row(component.id, names[component.id], target, measured[-frame.report_days :], tz, now)
-        )
+        # The report counts whole days: today joins it at midnight, so it changes only when the bars move.
+        whole_days = (*measured[-frame.report_days : -1], DayMeasure(today, 0.0, 0.0, 0.0, has_data=False))
+        sla.append(sla_row(component.id, names[component.id], target, whole_days, tz, day_start(today, tz)))
         components.append(
             ComponentView(
                 id=component.id,

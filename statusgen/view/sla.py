@@ -28,9 +28,12 @@ def sla_row(
     target: float | None,
     measures: Sequence[DayMeasure],
     tz: ZoneInfo,
-    now: datetime,
+    until: datetime,
 ) -> SlaRow:
-    """One component's report row from its day measures, from :func:`report_start` to today."""
+    """One component's report row from its day measures, from :func:`report_start` to today.
+
+    :param until: where the measures end; the rest of the month after it counts toward the budget.
+    """
     months = monthly_measures(measures)
     rows = tuple(
         MonthUptime(m.year, m.month, m.uptime, m.downtime_s, m.measured_s, _met(m.uptime, target))
@@ -40,7 +43,7 @@ def sla_row(
         return SlaRow(component_id, name, target, rows, None, None)
     current = months[-1]
     following = months_back(date(current.year, current.month, 1) + timedelta(days=31), 1)
-    rest_s = max((day_start(following, tz) - now).total_seconds(), 0.0)
+    rest_s = max((day_start(following, tz) - until).total_seconds(), 0.0)
     allowed, left = error_budget_left(target, current, rest_s)
     return SlaRow(component_id, name, target, rows, allowed, left)
 

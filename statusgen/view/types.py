@@ -195,7 +195,7 @@ class SlaRow:
     target: float | None
     """Monthly uptime target in percent: the audience's, else the component's, else site.yaml's."""
     months: tuple[MonthUptime, ...]
-    """The report's months, oldest first; the last is the current one, up to now."""
+    """The report's months, oldest first; the last is the current one, in whole days up to today."""
     budget_s: float | None
     """This month's allowed weighted downtime at the target (the rest of the month counted as measured)."""
     budget_left_s: float | None
