@@ -27,7 +27,7 @@ from statusgen.view.builder import build_view
 
 pytestmark = pytest.mark.browser
 
-KINDS = ("index", "incident", "maintenance", "component", "history", "404")
+KINDS = ("index", "incident", "maintenance", "component", "history", "uptime", "404")
 SCHEMES = ("light", "dark")
 # Every rule axe-core has, experimental and best practices included, except the AAA ones (WCAG 2.2
 # AA is the bar) and those that judge only a part of a page's design against a page as a whole.
@@ -77,7 +77,7 @@ def repository(root: Path) -> Repository:
 def page_paths(root: Path, audience: str) -> dict[str, str]:
     """A site-relative URL of each page kind the audience has (one incident, maintenance, component)."""
     view = build_view(repository(root), audience, NOW)
-    paths = {"index": "", "history": "history/", "404": "no-such-page/"}
+    paths = {"index": "", "history": "history/", "uptime": "uptime/", "404": "no-such-page/"}
     if view.incidents:
         paths["incident"] = view.incidents[0].path
     if view.maintenances:
@@ -246,5 +246,5 @@ def page_files(root: Path, dist: Path, audiences: tuple[str, ...]) -> list[Path]
 
 def test_nu_html_checker_finds_no_error(example: Path, fresh: tuple[Path, Path]) -> None:
     pages = page_files(EXAMPLE_ROOT, example, AUDIENCES) + page_files(*fresh, ("public", "internal"))
-    assert len(pages) == 3 * 7 + 2 * 6  # a fresh repository has no maintenance
+    assert len(pages) == 3 * 8 + 2 * 7  # a fresh repository has no maintenance
     assert nu_html_checker_errors(pages) == []

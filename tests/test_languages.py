@@ -33,7 +33,7 @@ THEMES = [ROOT / "statusgen" / "themes"]
 SHIPPED = ("de", "en", "es", "fr", "ja", "pt-BR")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 TAG = re.compile(r"</?\w+[^>]*>")
-PROPER_NAMES = {"RSS", "Atom", "API", "JSON API", "statusgen"}
+PROPER_NAMES = {"RSS", "Atom", "API", "JSON API", "statusgen", "CSV", "JSON"}
 """Words a page may show in any language: names of formats and of the product."""
 
 
@@ -182,6 +182,7 @@ def test_a_japanese_site_shows_no_latin_words_but_names() -> None:
     written = [
         view.site_name,
         view.title,
+        view.timezone,  # the IANA name the uptime report is measured in
         *(c.name for c in view.components),
         *(c.description or "" for c in view.components),
     ]

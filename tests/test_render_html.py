@@ -137,6 +137,7 @@ def test_every_page_exists(site: dict[str, bytes]) -> None:
     assert html == {
         "index.html",
         "404.html",
+        "uptime/index.html",
         "incidents/2026-11-23-payments/index.html",
         "incidents/2026-11-20-checkout/index.html",
         "incidents/2026-11-28-db-upgrade/index.html",

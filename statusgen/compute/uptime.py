@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Context, Decimal, Inexact
 from fractions import Fraction
 from functools import lru_cache
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from statusgen.compute.timeline import Interval
@@ -60,7 +61,11 @@ def _micros(span: timedelta) -> int:
 
 
 def _seconds(micros: int | Fraction) -> float:
-    return float(Fraction(micros) / 1_000_000)
+    # One correctly rounded integer division, as float(Fraction(micros) / 1_000_000) would give, without
+    # building and reducing a Fraction for each of a year of days.
+    if isinstance(micros, int):
+        return micros / 1_000_000
+    return micros.numerator / (micros.denominator * 1_000_000)
 
 
 # Wide enough that adding up a year of 17-digit floats never rounds: these sums are exact.
@@ -116,10 +121,13 @@ def first_day_with_data(
 def _tallies(days: Sequence[date], tz: ZoneInfo, now: datetime, since: date | None) -> list[_Tally | None]:
     """Each day's window with data, ``[local midnight, next local midnight)`` clipped to since and now."""
     floor = day_start(since, tz) if since else None
+    # Each midnight ends one day and begins the next: computed once.
+    midnights = (
+        [day_start(day, tz) for day in days] + [day_start(days[-1] + timedelta(days=1), tz)] if days else []
+    )
     tallies: list[_Tally | None] = []
-    for day in days:
-        lo, hi = day_start(day, tz), min(day_start(day + timedelta(days=1), tz), now)
-        lo = max(lo, floor) if floor else lo
+    for start, end in pairwise(midnights):
+        lo, hi = max(start, floor) if floor else start, min(end, now)
         tallies.append(_Tally(lo, hi) if lo < hi else None)
     return tallies
 
@@ -219,3 +227,56 @@ def uptime_percent(measures: Sequence[DayMeasure]) -> float | None:
     weighted = _exact_sum(m.downtime_s for m in measures)
     hundredths = math.floor(10_000 * (1 - weighted / measured))
     return hundredths / 100
+
+
+def months_back(today: date, months: int) -> date:
+    """The first day of the calendar month ``months - 1`` before ``today``'s (1: this month's first)."""
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class MonthMeasure:
+    """One calendar month of one component, summed from its days exactly."""
+
+    year: int
+    month: int
+    downtime_s: float
+    """Weighted downtime W, seconds."""
+    measured_s: float
+    """Seconds with data, less maintenance unless maintenance counts as downtime."""
+    uptime: float | None
+    """Percent, truncated to two decimals as on the bars; None without data."""
+
+
+def monthly_measures(measures: Sequence[DayMeasure]) -> tuple[MonthMeasure, ...]:
+    """The calendar months that ``measures`` (consecutive days, oldest first) cover, oldest first."""
+    by_month: dict[tuple[int, int], list[DayMeasure]] = {}
+    for measure in measures:
+        by_month.setdefault((measure.day.year, measure.day.month), []).append(measure)
+    return tuple(
+        MonthMeasure(
+            year,
+            month,
+            _seconds_sum(m.downtime_s for m in days),
+            _seconds_sum(m.measured_s for m in days),
+            uptime_percent(days),
+        )
+        for (year, month), days in by_month.items()
+    )
+
+
+def _seconds_sum(values: Iterable[float]) -> float:
+    return float(_exact_sum(values))
+
+
+def error_budget_left(target: float, month: MonthMeasure, rest_s: float) -> tuple[float, float]:
+    """(allowed, left): the month's allowed weighted downtime at ``target`` percent, and what is left.
+
+    The allowance is ``100 − target`` percent of the month's measured time, counting the ``rest_s``
+    seconds still to come as measured; what is left is the allowance less the downtime so far, and is
+    negative once the month has missed its target.
+    """
+    share = 1 - Fraction(_exact(target)) / 100
+    allowed = share * (Fraction(_exact(month.measured_s)) + Fraction(_exact(rest_s)))
+    return float(allowed), float(allowed - Fraction(_exact(month.downtime_s)))

@@ -6,13 +6,14 @@ from statusgen.model.catalogue import (
     Catalogue,
     Component,
     Group,
+    Link,
     Probe,
     PrometheusQuery,
     Upstream,
 )
 from statusgen.model.incident import Incident, IncidentFront, MaintenanceFront, Update, Window
 from statusgen.model.repository import Repository
-from statusgen.model.site import AlertPolicy, Monitoring, MonitoringOverride, Site, UptimePolicy, Weights
+from statusgen.model.site import AlertPolicy, Monitoring, MonitoringOverride, Site, Sla, UptimePolicy, Weights
 from statusgen.model.status import (
     ComponentStatus,
     Impact,
@@ -37,6 +38,7 @@ __all__ = [
     "Incident",
     "IncidentFront",
     "IncidentStatus",
+    "Link",
     "LogEntry",
     "MaintenanceFront",
     "MaintenanceStatus",
@@ -47,6 +49,7 @@ __all__ = [
     "Repository",
     "Selection",
     "Site",
+    "Sla",
     "Update",
     "UpdateStatus",
     "Upstream",

@@ -11,6 +11,7 @@ from pydantic import Field, field_validator
 from statusgen.locales import DEFAULT_LANGUAGE
 from statusgen.model.base import Model
 from statusgen.model.notify import Channel, distinct_channels
+from statusgen.model.site import Sla
 from statusgen.timeparse import is_valid_zone
 
 MINUTES_IN_A_WEEK = 7 * 24 * 60
@@ -67,6 +68,11 @@ class Audience(Model):
     monitor_status: Literal["automatic", "published"] = "automatic"
     """How statuses recorded by monitors reach this audience: ``automatic`` at once (an internal page),
     ``published`` only through an incident a person published (``statusgen publish``)."""
+    show_links: bool = False
+    """Show components' ``links:``, ``owner:`` and ``on_call:`` (a page for responders)."""
+    sla: Sla | None = None
+    """This audience's service-level target for every component it sees (a partner's contract), over
+    the components' and ``site.yaml``'s."""
     notify: list[Channel] = []
     """Where ``statusgen notify`` tells this audience what it sees."""
     nudge: list[Channel] = []

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from statusgen.model.base import Id, Model
-from statusgen.model.site import MonitoringOverride
+from statusgen.model.site import MonitoringOverride, Sla
 from statusgen.timeparse import check_year
 
 LONGEST_TIMEOUT_S = 120
@@ -28,6 +28,13 @@ class Group(Model):
     """Display name per audience id."""
     description: str | None = None
     """One sentence about the group, in the JSON API."""
+
+
+def http_url(value: str) -> str:
+    """``value`` when it is an http:// or https:// URL with a host; a ValueError names it otherwise."""
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"expected an http:// or https:// URL, found {value!r}")
+    return value
 
 
 class Probe(Model):
@@ -49,12 +56,7 @@ class Probe(Model):
     retries: int = Field(0, ge=0, le=5)
     """Extra attempts before a failure is recorded as major_outage."""
 
-    @field_validator("url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError(f"expected an http:// or https:// URL, found {value!r}")
-        return value
+    _http_url = field_validator("url")(http_url)
 
     @model_validator(mode="after")
     def _body_to_search(self) -> Probe:
@@ -127,6 +129,17 @@ class AlertMapping(Model):
         return value
 
 
+class Link(Model):
+    """A link for responders: a runbook, a dashboard."""
+
+    title: str = Field(min_length=1)
+    """What the link opens, e.g. Runbook or Dashboard."""
+    url: str
+    """The http:// or https:// address."""
+
+    _http_url = field_validator("url")(http_url)
+
+
 class Component(Model):
     id: Id
     """Stable id of lower-case letters, digits, '-' and '_': used in URLs, status-log/<id>.yaml,
@@ -157,6 +170,19 @@ class Component(Model):
     """Overrides ``site.yaml``'s ``monitoring`` keys for this component."""
     only_show_if_degraded: bool = False
     """Leave it off the pages while it is operational."""
+    links: list[Link] = []
+    """Runbooks, dashboards: shown only to audiences with ``show_links: true``."""
+    owner: str | None = Field(None, min_length=1)
+    """The team that owns it, e.g. team-payments: shown only to audiences with ``show_links: true``."""
+    on_call: str | None = None
+    """The http(s) address of its on-call rota or pager: shown only to audiences with ``show_links: true``."""
+    sla: Sla | None = None
+    """Its service-level target; ``site.yaml``'s ``sla:`` when absent."""
+
+    @field_validator("on_call")
+    @classmethod
+    def _on_call_url(cls, value: str | None) -> str | None:
+        return None if value is None else http_url(value)
 
     @field_validator("since")
     @classmethod

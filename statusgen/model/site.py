@@ -79,6 +79,14 @@ class MonitoringOverride(Model):
         return defaults.model_copy(update=self.model_dump(exclude_none=True))
 
 
+class Sla(Model):
+    """A service-level target: the monthly uptime promised."""
+
+    # 100 would leave no error budget at all; a target is always below it.
+    target: float = Field(gt=0, lt=100)
+    """Monthly uptime promised, in percent, e.g. 99.9 (measured like the bars)."""
+
+
 class Site(Model):
     name: str = Field(min_length=1)
     """The organisation's name, e.g. Northwind: in the page header and as the feeds' author."""
@@ -92,6 +100,8 @@ class Site(Model):
     """Open a draft incident when a monitor sees a component leave operational."""
     monitoring: Monitoring = Monitoring()
     """How many observations in a row change a status (against flapping), and when drafts reopen."""
+    sla: Sla | None = None
+    """The default service-level target of every component without its own ``sla:``."""
 
     @field_validator("timezone")
     @classmethod

@@ -93,7 +93,7 @@ def render_api(view: AudienceView) -> dict[str, bytes]:
         "scheduled-maintenances/upcoming.json": {"page": page, "scheduled_maintenances": upcoming},
         "scheduled-maintenances/active.json": {"page": page, "scheduled_maintenances": active},
     }
-    return {f"api/v2/{name}": _dump(document) for name, document in documents.items()}
+    return {f"api/v2/{name}": dump_json(document) for name, document in documents.items()}
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,8 @@ def api_rows(view: AudienceView, incident_ids: Iterable[str]) -> ApiRows:
     return ApiRows(dict(ctx.rows), incidents)
 
 
-def _dump(document: Json) -> bytes:
+def dump_json(document: Json) -> bytes:
+    """A JSON document as the API writes it: indented, UTF-8, one final newline."""
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
 
 

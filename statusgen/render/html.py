@@ -201,6 +201,9 @@ def _pages(view: AudienceView) -> Iterable[_Page]:
                 "older": len(items[_COMPONENT_ITEMS:]),
             },
         )
+    lang = language(view.language)
+    names = {m.key: format_month(m.year, m.month, lang) for m in (view.sla[0].months if view.sla else ())}
+    yield _Page("uptime/index.html", "uptime.html", {"month_names": names})
     yield _Page("404.html", "404.html", {})
 
 

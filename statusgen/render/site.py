@@ -16,6 +16,7 @@ from statusgen.render.html import Pages
 from statusgen.render.ical import render_ical
 from statusgen.render.meta import render_meta
 from statusgen.render.secret import secret_feed_files
+from statusgen.render.uptime import render_uptime
 from statusgen.view.types import AudienceView
 from statusgen.write.tree import OutputTree
 
@@ -37,9 +38,10 @@ def render_site(view: AudienceView, theme_dirs: Sequence[Path], feed_secret: str
 
 
 def data_files(view: AudienceView, pages: Sequence[str]) -> dict[str, bytes]:
-    """Feeds, calendar, JSON API, badges and the edge files of a site whose pages are ``pages``."""
+    """Feeds, calendar, JSON API, badges, the uptime report's CSV and JSON, and the edge files of a
+    site whose pages are ``pages``."""
     files: dict[str, bytes] = {}
-    for render in (render_feeds, render_ical, render_api, render_badges):
+    for render in (render_feeds, render_ical, render_api, render_badges, render_uptime):
         files.update(render(view))
     files.update(render_meta(view, [*pages, *files]))
     return files

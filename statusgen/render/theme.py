@@ -6,6 +6,7 @@ A theme lists only the templates it changes; the rest come from the default them
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -92,6 +93,7 @@ def _environment_for(own: tuple[Path, ...], default: tuple[Path, ...], lang: Lan
         percent=lambda value: format_percent(value, lang),
         web_url=web_url,
         duration=lambda span: format_duration(span, lang),
+        seconds=lambda value: format_duration(timedelta(seconds=value), lang),
         days_ago=lambda days: days_ago(days, lang),
         status_label=lang.status,
         impact_label=lang.impact,

@@ -33,6 +33,7 @@ from statusgen.model import (
     MaintenanceFront,
     MaintenanceStatus,
     Repository,
+    Sla,
     Update,
     UpdateStatus,
     UptimePolicy,
@@ -42,6 +43,7 @@ from statusgen.model.selection import select_components
 from statusgen.view.bars import uptime_series
 from statusgen.view.cache import AudienceMemo, ViewCache, phase
 from statusgen.view.markup import markdown_to_html
+from statusgen.view.sla import report_start, sla_row
 from statusgen.view.types import (
     AffectedComponent,
     AudienceView,
@@ -50,6 +52,9 @@ from statusgen.view.types import (
     GroupView,
     IncidentView,
     JoinLink,
+    Responders,
+    SlaRow,
+    Twin,
     UpdateView,
     UptimeSeries,
 )
@@ -82,9 +87,12 @@ def build_view(
         policy=policy,
         hide_under=timedelta(minutes=audience.hide_blips_under_minutes),
         bars_start=day_start(today - timedelta(days=policy.days - 1), tz),
+        measured_days=max(policy.days, (today - report_start(today)).days + 1),
     )
+    # Other audiences matter only to a page with internal notes: it shows where each incident is public.
+    others = tuple(a for a in repo.audiences.values() if a is not audience) if audience.internal_notes else ()
     selection: _Selection = memo.selection.get(
-        audience_id, (repo.catalogue, audience), lambda: _selection(repo, audience_id, audience)
+        audience_id, (repo.catalogue, audience, *others), lambda: _selection(repo, audience_id, audience)
     )
     visible, visible_ids, names = selection.components, selection.ids, selection.names
     credits = authors if authors and audience.internal_notes else _NO_AUTHORS
@@ -93,20 +101,26 @@ def build_view(
     incident_views = {view.id: view for _, view in seen if view is not None}
 
     components: list[ComponentView] = []
+    sla: list[SlaRow] = []
     measures: dict[str, tuple[DayMeasure, ...]] = {}
     titles: dict[str, dict[date, tuple[DayIncident, ...]]] = {}
     by_component = _incidents_by_component(shown, visible_ids)
     for position, component in _positions(visible):
         touching = by_component[component.id]
-        recent = [i for i in touching if _reaches(i, frame.bars_start, now)]
+        reported = [i for i in touching if _reaches(i, frame.measured_from, now)]
         recorded = repo.status_log.get(component.id, ())
         # When measuring began is no status: every audience's bars start where the data does.
         since = first_day_with_data(component.since, recorded, touching, tz, today)
         # The gate: a `published` audience learns what monitors recorded only from published incidents.
         log = recorded if audience.monitor_status == "automatic" else ()
-        measures[component.id], titles[component.id], series, status = _component_days(
-            memo, frame, component, since, log, recent
+        measured, titles[component.id], series, status = _component_days(
+            memo, frame, component, since, log, reported
         )
+        measures[component.id] = measured[-policy.days :]
+        target = _target(audience.sla or component.sla or repo.site.sla)
+        # The report counts whole days: today joins it at midnight, so it changes only when the bars move.
+        whole_days = (*measured[-frame.report_days : -1], DayMeasure(today, 0.0, 0.0, 0.0, has_data=False))
+        sla.append(sla_row(component.id, names[component.id], target, whole_days, tz, day_start(today, tz)))
         components.append(
             ComponentView(
                 id=component.id,
@@ -119,6 +133,7 @@ def build_view(
                 since=component.since,
                 only_show_if_degraded=component.only_show_if_degraded,
                 incident_ids=tuple(i.id for i in sorted(touching, key=_by_start, reverse=True)),
+                responders=selection.responders.get(component.id),
             )
         )
     memo.sweep()
@@ -146,6 +161,7 @@ def build_view(
         branding_files=MappingProxyType(repo.branding.get(audience_id, {})),
         # Only notify: channels: nudges go to responders, never to readers of the page.
         join=tuple(JoinLink(c.kind, c.settings.join) for c in audience.notify if c.settings.join),
+        sla=tuple(sla),
     )
 
 
@@ -167,24 +183,60 @@ class _Frame:
     """Shortest monitor outage this audience is shown."""
     bars_start: datetime
     """The first instant of the oldest day of the bars."""
+    measured_days: int
+    """Days measured, up to today: the bars' and the uptime report's, whichever reach further back."""
+
+    @property
+    def report_days(self) -> int:
+        """Days of the uptime report, up to today."""
+        return (self.today - report_start(self.today)).days + 1
+
+    @property
+    def measured_from(self) -> datetime:
+        """The first instant of the oldest day measured."""
+        return day_start(self.today - timedelta(days=self.measured_days - 1), self.tz)
 
 
 _NO_AUTHORS: Mapping[tuple[str, str], str] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
+class _Other:
+    """Another audience, as much as is needed to tell whether it shows an incident."""
+
+    id: str
+    audience: Audience
+    ids: set[str]
+
+
+@dataclass(frozen=True)
 class _Selection:
-    """The audience's components in catalogue order, their ids, and their names for the audience."""
+    """The audience's components in catalogue order, their ids, and their names for the audience;
+    the owners and links it may see, and the other audiences when it shows internal notes."""
 
     components: list[Component]
     ids: set[str]
     names: dict[str, str]
+    responders: dict[str, Responders]
+    others: tuple[_Other, ...]
 
 
 def _selection(repo: Repository, audience_id: str, audience: Audience) -> _Selection:
     visible = _selected(repo, audience)
     names = {c.id: c.names.get(audience_id, c.name) for c in visible}
-    return _Selection(visible, set(names), names)
+    responders = {c.id: r for c in visible if (r := _responders(c))} if audience.show_links else {}
+    others = tuple(
+        _Other(other_id, other, {c.id for c in _selected(repo, other)})
+        for other_id, other in sorted(repo.audiences.items())
+        if other_id != audience_id and audience.internal_notes
+    )
+    return _Selection(visible, set(names), names, responders, others)
+
+
+def _responders(component: Component) -> Responders | None:
+    if not (component.owner or component.on_call or component.links):
+        return None
+    return Responders(component.owner, component.on_call, tuple(component.links))
 
 
 def _cached_incident_view(
@@ -199,7 +251,7 @@ def _cached_incident_view(
     def view() -> IncidentView | None:
         if not _shows(incident, frame.audience_id, frame.audience, selection.ids, frame.now):
             return None
-        return _incident_view(incident, frame, selection.names, credits)
+        return _incident_view(incident, frame, selection, credits)
 
     # The selection stands for the audience and the catalogue: it is made anew when either changes.
     key = (incident.id, phase(incident, frame.now), frame.tz.key)
@@ -214,8 +266,8 @@ def _component_days(
     log: Sequence[LogEntry],
     recent: list[Incident],
 ) -> tuple[tuple[DayMeasure, ...], dict[date, tuple[DayIncident, ...]], UptimeSeries, ComponentStatus]:
-    """A component's daily measures, incidents by day, bars and current status, from ``data_since``,
-    its first day with data.
+    """A component's daily measures (of every measured day: the uptime report's too), incidents by day,
+    bars and current status, from ``data_since``, its first day with data.
 
     The days before today change only with the inputs, so a cached result is reused with its last
     day measured again (today runs up to ``now``).
@@ -229,7 +281,7 @@ def _component_days(
     )
     keep = (component, log, frame.audience, frame.policy, *recent)
     known = memo.components.find(key, keep)
-    since = frame.bars_start if known is None else day_start(frame.today, frame.tz)
+    since = frame.measured_from if known is None else day_start(frame.today, frame.tz)
     # A draft repeats what the log says until someone publishes it: its statuses would count twice,
     # and across a reopened draft's quiet spell they would count time that was up. Its title still
     # marks the day for an audience that sees drafts.
@@ -247,15 +299,21 @@ def _component_days(
             policy=frame.policy,
         )
 
+    shown = frame.policy.days
     if known is None:
-        measures, titles = measure(frame.policy.days), _titles_by_day(recent, frame)
-        series = uptime_series(measures, titles)
+        measures = measure(frame.measured_days)
+        titles = _titles_by_day([i for i in recent if _reaches(i, frame.bars_start, frame.now)], frame)
+        series = uptime_series(measures[-shown:], titles)
     else:
         known_measures, titles, known_series = known
         measures = (*known_measures[:-1], *measure(1))
-        series = uptime_series(measures[-1:], titles, known_series.days[:-1], measures)
+        series = uptime_series(measures[-1:], titles, known_series.days[:-1], measures[-shown:])
     memo.components.put(key, keep, (measures, titles, series))
     return measures, titles, series, status_at(timeline, frame.now - _INSTANT)
+
+
+def _target(sla: Sla | None) -> float | None:
+    return None if sla is None else sla.target
 
 
 def _incidents_by_component(incidents: list[Incident], visible: set[str]) -> dict[str, list[Incident]]:
@@ -299,10 +357,23 @@ def _visible_updates(incident: Incident, audience: Audience, now: datetime) -> l
     return [u for u in incident.updates if u.at <= now and (audience.internal_notes or not u.internal)]
 
 
+def _twins(incident: Incident, others: tuple[_Other, ...], now: datetime) -> tuple[Twin, ...]:
+    """Where else the incident is shown, decided by the very rule each of those audiences is built with."""
+    return tuple(
+        Twin(
+            other.audience.title,
+            f"{other.audience.base_url}incidents/{incident.id}/",
+            incident.title_for(other.id),
+        )
+        for other in others
+        if _shows(incident, other.id, other.audience, other.ids, now)
+    )
+
+
 def _incident_view(
-    incident: Incident, frame: _Frame, names: dict[str, str], authors: Mapping[tuple[str, str], str]
+    incident: Incident, frame: _Frame, selection: _Selection, authors: Mapping[tuple[str, str], str]
 ) -> IncidentView:
-    tz, now = frame.tz, frame.now
+    tz, now, names = frame.tz, frame.now, selection.names
     updates = _visible_updates(incident, frame.audience, now)
     front = incident.front
     window = front.window if isinstance(front, MaintenanceFront) else None
@@ -324,12 +395,13 @@ def _incident_view(
         window_start=window.start.astimezone(tz) if window else None,
         window_end=window.end.astimezone(tz) if window else None,
         components=tuple(
-            AffectedComponent(cid, names[cid], status)
+            AffectedComponent(cid, names[cid], status, selection.responders.get(cid))
             for cid, status in incident.affected.items()
             if cid in names
         ),
         updates=tuple(_update_view(u, tz, authors.get((incident.path, u.anchor))) for u in reversed(updates)),
         is_open=is_open,
+        twins=_twins(incident, selection.others, now) if frame.audience.internal_notes else None,
     )
 
 

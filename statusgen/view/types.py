@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Literal
 
 from statusgen.compute.rollup import Overall
-from statusgen.model import Branding, ComponentStatus, Impact, UpdateStatus
+from statusgen.model import Branding, ComponentStatus, Impact, Link, UpdateStatus
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,16 @@ class UptimeSeries:
 
 
 @dataclass(frozen=True)
+class Responders:
+    """Who runs a component and where its runbooks are: only for audiences with ``show_links: true``."""
+
+    owner: str | None
+    on_call: str | None
+    """An http(s) address of the on-call rota or pager."""
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
 class ComponentView:
     id: str
     name: str
@@ -70,6 +80,8 @@ class ComponentView:
     only_show_if_degraded: bool
     incident_ids: tuple[str, ...]
     """Visible incidents and maintenance that affect it, newest first."""
+    responders: Responders | None = None
+    """Owner, on-call and links; None unless the audience shows links and the component has any."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +117,19 @@ class AffectedComponent:
     name: str
     status: ComponentStatus
     """The status the incident gives it while open (under_maintenance for maintenance)."""
+    responders: Responders | None = None
+    """As on :class:`ComponentView`."""
+
+
+@dataclass(frozen=True)
+class Twin:
+    """The same incident on another audience's site: what that audience has been told."""
+
+    audience_title: str
+    url: str
+    """Absolute: that audience's ``base_url`` and the incident's path."""
+    title: str
+    """The incident's title for that audience."""
 
 
 @dataclass(frozen=True)
@@ -130,11 +155,51 @@ class IncidentView:
     """Visible updates, newest first."""
     is_open: bool
     """Unresolved incident, or maintenance that is scheduled or in progress."""
+    twins: tuple[Twin, ...] | None = None
+    """The other audiences that show it (empty: none does); None unless this audience shows internal
+    notes, so no other audience learns about the rest."""
 
     @property
     def path(self) -> str:
         """Site-relative URL path of its page."""
         return f"incidents/{self.id}/"
+
+
+@dataclass(frozen=True)
+class MonthUptime:
+    """One calendar month of a component on the uptime report."""
+
+    year: int
+    month: int
+    uptime: float | None
+    """Percent, truncated to two decimals like the bars; None without data."""
+    downtime_s: float
+    """Weighted downtime W, seconds."""
+    measured_s: float
+    """The denominator: seconds with data, less maintenance unless maintenance counts as downtime."""
+    met: bool | None
+    """Whether the uptime reached the target; None without a target or without data."""
+
+    @property
+    def key(self) -> str:
+        """``2026-11``: the name of the month's CSV and JSON files."""
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class SlaRow:
+    """A visible component's monthly uptime against its target (``uptime/``)."""
+
+    id: str
+    name: str
+    target: float | None
+    """Monthly uptime target in percent: the audience's, else the component's, else site.yaml's."""
+    months: tuple[MonthUptime, ...]
+    """The report's months, oldest first; the last is the current one, in whole days up to today."""
+    budget_s: float | None
+    """This month's allowed weighted downtime at the target (the rest of the month counted as measured)."""
+    budget_left_s: float | None
+    """What is left of it now; negative once the month has missed its target."""
 
 
 @dataclass(frozen=True)
@@ -178,6 +243,8 @@ class AudienceView:
     them: renderers publish these bytes and never open a file of the repository."""
     join: tuple[JoinLink, ...] = ()
     """The audience's notification channels a reader can join, in the order configured."""
+    sla: tuple[SlaRow, ...] = ()
+    """Every visible component's monthly uptime over the report's months, in catalogue order."""
 
     @cached_property
     def items_by_id(self) -> Mapping[str, IncidentView]:
