@@ -28,6 +28,7 @@ from statusgen.render.format import (
 )
 from statusgen.render.i18n import Language, language
 from statusgen.themedirs import themes_in
+from statusgen.write.buildcache import TemplateCache
 
 
 class _Compact(Extension):
@@ -55,14 +56,21 @@ def environment(
     theme_dirs: tuple[Path, ...], theme: str, language_tag: str = DEFAULT_LANGUAGE
 ) -> jinja2.Environment:
     """The theme's Jinja environment speaking ``language_tag``; folders are looked up at every call, so
-    a theme folder created while ``serve`` runs is used at the next rebuild."""
+    a theme folder created while ``serve`` runs is used at the next rebuild.
+
+    One environment per theme and language lives as long as the process, so each template compiles at
+    most once in it; compiled templates are also kept in the repository's build cache (the first of
+    ``theme_dirs`` is the repository's ``themes/``), so later builds load them instead.
+    """
     own = tuple(path / "templates" for path in _theme_paths(theme_dirs, theme))
     default = tuple(path / "templates" for path in _theme_paths(theme_dirs, "default"))
-    return _environment_for(own, default, language(language_tag))
+    return _environment_for(own, default, language(language_tag), theme_dirs[0].parent)
 
 
 @lru_cache(maxsize=16)
-def _environment_for(own: tuple[Path, ...], default: tuple[Path, ...], lang: Language) -> jinja2.Environment:
+def _environment_for(
+    own: tuple[Path, ...], default: tuple[Path, ...], lang: Language, root: Path
+) -> jinja2.Environment:
     # A theme lists only the templates it changes; the rest come from the default theme, which it can
     # also extend by name ("default/index.html") to override single blocks.
     loader = jinja2.ChoiceLoader(
@@ -78,6 +86,7 @@ def _environment_for(own: tuple[Path, ...], default: tuple[Path, ...], lang: Lan
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=[_Compact, "jinja2.ext.i18n"],
+        bytecode_cache=_template_cache(root),
     )
     # Page strings are _("…") and {% trans %}; newstyle gettext fills %(name)s placeholders and
     # escapes their values, and the catalogue's own text is trusted like the template's.
@@ -99,6 +108,12 @@ def _environment_for(own: tuple[Path, ...], default: tuple[Path, ...], lang: Lan
     )
     env.globals.update(bar_step=BAR_STEP, bar_width=BAR_WIDTH, bar_height=BAR_HEIGHT)
     return env
+
+
+@lru_cache(maxsize=4)
+def _template_cache(root: Path) -> TemplateCache:
+    # This module configures and preprocesses templates: a change to it makes compiled ones stale.
+    return TemplateCache(root, Path(__file__))
 
 
 def check_themes(theme_dirs: Sequence[Path], themes: Iterable[str]) -> None:
