@@ -5,13 +5,17 @@ A theme lists only the templates it changes; the rest come from the default them
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 from jinja2.ext import Extension
 
+from statusgen import __version__
 from statusgen.errors import InputError, Problem, StatusgenError
 from statusgen.locales import DEFAULT_LANGUAGE
 from statusgen.render.format import (
@@ -28,7 +32,7 @@ from statusgen.render.format import (
 )
 from statusgen.render.i18n import Language, language
 from statusgen.themedirs import themes_in
-from statusgen.write.buildcache import TemplateCache
+from statusgen.write.buildcache import cache_folder
 
 
 class _Compact(Extension):
@@ -111,9 +115,36 @@ def _environment_for(
 
 
 @lru_cache(maxsize=4)
-def _template_cache(root: Path) -> TemplateCache:
-    # This module configures and preprocesses templates: a change to it makes compiled ones stale.
-    return TemplateCache(root, Path(__file__))
+def _template_cache(root: Path) -> _TemplateCache:
+    return _TemplateCache(root)
+
+
+class _TemplateCache(jinja2.bccache.FileSystemBytecodeCache):
+    """Compiled templates kept between builds, so a build compiles only templates that changed.
+
+    Jinja checks each entry against its template's source. What else shapes the compiled code (the
+    versions of Python, Jinja and statusgen, and this module, which preprocesses and configures
+    templates) names the folder, so a change to any of them starts an empty one.
+    """
+
+    def __init__(self, root: Path) -> None:
+        shaping = f"{sys.version}|{jinja2.__version__}|{__version__}|".encode() + Path(__file__).read_bytes()
+        folder = cache_folder(root) / "jinja" / hashlib.sha256(shaping).hexdigest()[:16]
+        super().__init__(str(folder))
+        self._folder = folder
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            self._folder.mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass  # a read-only repository builds as well, compiling every time
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged entry can fail in any of pickle's ways: compile again
+            bucket.reset()
 
 
 def check_themes(theme_dirs: Sequence[Path], themes: Iterable[str]) -> None:

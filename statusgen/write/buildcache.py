@@ -11,14 +11,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import sys
+import os
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import jinja2
-import jinja2.bccache
-
-from statusgen import __version__
 from statusgen.write.atomic import write_text_atomic
 
 CACHE_FOLDER = ".statusgen-cache"
@@ -50,29 +48,108 @@ def remove_entry(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-class TemplateCache(jinja2.bccache.FileSystemBytecodeCache):
-    """Compiled templates kept between builds, so a build compiles only templates that changed.
+SKIPPED_FOLDERS = frozenset({".git", CACHE_FOLDER, "__pycache__"})
+"""Never inputs: git's own files, this cache and compiled Python."""
 
-    Jinja checks each entry against its template's source. What else shapes the compiled code (the
-    versions of Python, Jinja and statusgen, and ``compiler`` — the code that preprocesses and
-    configures templates) names the folder, so a change to any of them starts an empty one.
+
+def input_digest(root: Path, outputs: Path, extra: str) -> str:
+    """A digest of every file under ``root`` but ``outputs`` (and its ``.new``/``.old`` siblings), the
+    statusgen package that reads them, and ``extra`` (what else shapes the output).
+
+    Every file counts, not only the folders the loader reads, so that nothing a build could use is
+    overlooked; a file that changes and does not matter costs one build, never a stale site.
+    """
+    digest = hashlib.sha256(extra.encode())
+    outputs = outputs.resolve()
+    skipped = {outputs, outputs.with_name(f".{outputs.name}.new"), outputs.with_name(f".{outputs.name}.old")}
+    for path in _files(root.resolve(), skipped):
+        digest.update(f"\0{path.relative_to(root.resolve()).as_posix()}\0".encode())
+        with contextlib.suppress(OSError):
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    package = Path(__file__).resolve().parent.parent
+    # The installed package changes only with an install or an edit, both of which change its files'
+    # times or sizes; reading them would cost more than the whole check.
+    for path in _files(package, set()):
+        facts = path.stat()
+        digest.update(
+            f"\0{path.relative_to(package).as_posix()}\0{facts.st_size}\0{facts.st_mtime_ns}".encode()
+        )
+    return digest.hexdigest()
+
+
+def _files(folder: Path, skipped: set[Path]) -> list[Path]:
+    found: list[Path] = []
+    for top, folders, names in os.walk(folder):
+        here = Path(top)
+        folders[:] = sorted(f for f in folders if f not in SKIPPED_FOLDERS and here / f not in skipped)
+        found.extend(here / name for name in sorted(names))
+    return found
+
+
+@dataclass(frozen=True)
+class BuildRecord:
+    """What the last build of one output folder was made from, and until when its output holds.
+
+    A build at ``now`` whose inputs have the same digest gives the same bytes as the last one as long
+    as ``built <= now < until`` (``until`` is the next change by the clock alone): then there is
+    nothing to do. The record also names the output folder it swapped in (its inode and times), so an
+    output folder removed or rebuilt by anything else is built again.
     """
 
-    def __init__(self, root: Path, compiler: Path) -> None:
-        shaping = f"{sys.version}|{jinja2.__version__}|{__version__}|".encode() + compiler.read_bytes()
-        folder = cache_folder(root) / "jinja" / hashlib.sha256(shaping).hexdigest()[:16]
-        super().__init__(str(folder))
-        self._folder = folder
+    path: Path
+    outputs: Path
 
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            self._folder.mkdir(parents=True, exist_ok=True)
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass  # a read-only repository builds as well, compiling every time
+    @classmethod
+    def of(cls, root: Path, outputs: Path) -> BuildRecord:
+        """The record of builds of ``root`` into ``outputs``."""
+        name = hashlib.sha256(os.fsencode(outputs.resolve())).hexdigest()[:16]
+        return cls(cache_folder(root) / "builds" / f"{name}.json", outputs)
 
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+    def reports_if_current(self, digest: str, now: datetime, real_now: datetime | None) -> list[Any] | None:
+        """The last build's reports when a build now would write what it wrote; else None."""
+        entry = read_entry(self.path)
         try:
-            super().load_bytecode(bucket)
-        except Exception:  # noqa: BLE001 - a damaged entry can fail in any of pickle's ways; compile again
-            bucket.reset()
+            if (
+                entry is None
+                or entry["digest"] != digest
+                or entry["output"] != _output_identity(self.outputs)
+            ):
+                return None
+            built, until = datetime.fromisoformat(entry["built"]), datetime.fromisoformat(entry["until"])
+            checked = None if entry["real_now"] is None else datetime.fromisoformat(entry["real_now"])
+            # A later real time only accepts what an earlier one accepted; an earlier one may refuse more.
+            same_checks = real_now is None or (checked is not None and real_now >= checked)
+            reports = entry["reports"]
+        except (KeyError, TypeError, ValueError):
+            return None
+        return reports if built <= now < until and same_checks and isinstance(reports, list) else None
+
+    def forget(self) -> None:
+        """Drop the record before a build: until it completes, the output is not known."""
+        remove_entry(self.path)
+
+    def remember(
+        self, digest: str, now: datetime, real_now: datetime | None, until: datetime, reports: list[Any]
+    ) -> None:
+        """Record a completed build (after the output folder was swapped in)."""
+        entry = {
+            "digest": digest,
+            "built": now.isoformat(),
+            "real_now": None if real_now is None else real_now.isoformat(),
+            "until": until.isoformat(),
+            "reports": reports,
+        }
+        write_entry(self.path, {**entry, "output": _output_identity(self.outputs)})
+
+
+def _output_identity(outputs: Path) -> list[list[str | int]]:
+    """The output folder and its entries as the file system knows them: inode and change time.
+
+    A build swaps in a new folder, so its inode names that build; a site removed, added or rebuilt
+    there by anything else changes a folder's inode or time.
+    """
+    try:
+        entries = [outputs, *sorted(outputs.iterdir())]
+        return [[entry.name, entry.lstat().st_ino, entry.lstat().st_mtime_ns] for entry in entries]
+    except OSError:
+        return []
