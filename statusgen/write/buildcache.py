@@ -57,13 +57,17 @@ def input_digest(root: Path, outputs: Path, extra: str) -> str:
     statusgen package that reads them, and ``extra`` (what else shapes the output).
 
     Every file counts, not only the folders the loader reads, so that nothing a build could use is
-    overlooked; a file that changes and does not matter costs one build, never a stale site.
+    overlooked; a file that changes and does not matter costs one build, never a stale site. Hidden
+    folders at the top (``.git``, ``.venv``, tool caches) are never read by a build and are left out.
     """
     digest = hashlib.sha256(extra.encode())
     outputs = outputs.resolve()
     skipped = {outputs, outputs.with_name(f".{outputs.name}.new"), outputs.with_name(f".{outputs.name}.old")}
-    for path in _files(root.resolve(), skipped):
-        digest.update(f"\0{path.relative_to(root.resolve()).as_posix()}\0".encode())
+    top = root.resolve()
+    with contextlib.suppress(OSError):  # a missing root is the loader's to report
+        skipped |= {entry for entry in top.iterdir() if entry.name.startswith(".") and entry.is_dir()}
+    for path in _files(top, skipped):
+        digest.update(f"\0{path.relative_to(top).as_posix()}\0".encode())
         with contextlib.suppress(OSError):
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     package = Path(__file__).resolve().parent.parent
