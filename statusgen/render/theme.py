@@ -31,7 +31,7 @@ from statusgen.render.format import (
     web_url,
 )
 from statusgen.render.i18n import Language, language
-from statusgen.themedirs import themes_in
+from statusgen.themedirs import BUILTIN_THEMES, themes_in
 from statusgen.write.buildcache import cache_folder
 
 
@@ -68,12 +68,14 @@ def environment(
     """
     own = tuple(path / "templates" for path in _theme_paths(theme_dirs, theme))
     default = tuple(path / "templates" for path in _theme_paths(theme_dirs, "default"))
-    return _environment_for(own, default, language(language_tag), theme_dirs[0].parent)
+    # Without a repository in front (the built-in themes alone), nothing is cached: never inside the package.
+    root = None if theme_dirs[0] == BUILTIN_THEMES else theme_dirs[0].parent
+    return _environment_for(own, default, language(language_tag), root)
 
 
 @lru_cache(maxsize=16)
 def _environment_for(
-    own: tuple[Path, ...], default: tuple[Path, ...], lang: Language, root: Path
+    own: tuple[Path, ...], default: tuple[Path, ...], lang: Language, root: Path | None
 ) -> jinja2.Environment:
     # A theme lists only the templates it changes; the rest come from the default theme, which it can
     # also extend by name ("default/index.html") to override single blocks.
@@ -90,7 +92,7 @@ def _environment_for(
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=[_Compact, "jinja2.ext.i18n"],
-        bytecode_cache=_template_cache(root),
+        bytecode_cache=None if root is None else _template_cache(root),
     )
     # Page strings are _("…") and {% trans %}; newstyle gettext fills %(name)s placeholders and
     # escapes their values, and the catalogue's own text is trusted like the template's.
