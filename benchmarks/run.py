@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import http.client
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +34,9 @@ from typing import Any
 
 from generate import Spec, build_time, generate, stamp
 
+INSTALLED_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+"""Builds run as an installed statusgen does, from compiled modules, even where the caller's shell
+says not to write them (they would otherwise be compiled again at every start)."""
 DEFAULT_SIZES = "20x100x3,50x1000x3,100x5000x5,200x5000x5,200x10000x5"
 
 
@@ -41,6 +46,12 @@ class Result:
     input_files: int
     log_lines: int
     times: list[float]
+    cpu_times: list[float]
+    unchanged_times: list[float]
+    """The same build again into the last output folder: nothing changed."""
+    unchanged_cpu: list[float]
+    write_times: list[float]
+    """Writing the last build's files into a fresh folder on the same disk, and nothing else."""
     peak_rss_kib: int
     output_files: int
     output_bytes: int
@@ -59,12 +70,18 @@ def parse_size(text: str, years: int, seed: int) -> Spec:
     return Spec(components, incidents, audiences, years, seed)
 
 
-def timed_build(root: Path, out: Path, now: datetime) -> tuple[float, int]:
-    """Run one full build in a fresh interpreter: (wall seconds, peak RSS in KiB)."""
+def timed_build(root: Path, out: Path, now: datetime) -> tuple[float, int, float]:
+    """Run one build in a fresh interpreter: (wall seconds, peak RSS in KiB, CPU seconds).
+
+    The CPU time (user + system, of the build and the workers it waited for) is what a loaded machine
+    distorts least.
+    """
     command = [sys.executable, "-m", "statusgen", "build", "--root", str(root), "--out", str(out)]
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        child = subprocess.Popen([*command, "--now", stamp(now)], stdout=subprocess.DEVNULL, stderr=errors)
+        child = subprocess.Popen(
+            [*command, "--now", stamp(now)], stdout=subprocess.DEVNULL, stderr=errors, env=INSTALLED_ENV
+        )
         # wait4 gives this child's own rusage; RUSAGE_CHILDREN would be the maximum over every child.
         _, status, usage = os.wait4(child.pid, 0)
         elapsed = time.perf_counter() - start
@@ -72,7 +89,18 @@ def timed_build(root: Path, out: Path, now: datetime) -> tuple[float, int]:
         if child.returncode:
             errors.seek(0)
             raise SystemExit(f"build of {root} failed:\n{errors.read().decode(errors='replace')}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+
+
+def timed_write(source: Path, target: Path) -> float:
+    """Seconds to write ``source``'s files (read into memory first) as new files under ``target``."""
+    files = {p.relative_to(source): p.read_bytes() for p in source.rglob("*") if p.is_file()}
+    os.sync()
+    start = time.perf_counter()
+    for relative, content in files.items():
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        (target / relative).write_bytes(content)
+    return time.perf_counter() - start
 
 
 def tree_size(folder: Path) -> tuple[int, int]:
@@ -84,55 +112,59 @@ def tree_size(folder: Path) -> tuple[int, int]:
 @dataclass(frozen=True)
 class EditTimes:
     one_tab: float
-    """Median seconds from the save to the edited incident's page of the widest audience."""
+    """Median seconds from the save to the edited incident's page over HTTP, one tab open."""
     every_tab: float
-    """Median seconds from the save to that page (or the index where not shown) in every audience."""
+    """Median seconds from the save until a tab on every audience has its page again."""
 
 
 def edit_seconds(root: Path, now: datetime, edits: int) -> EditTimes | None:
-    """How long ``serve`` takes from a one-incident edit to the page a reloading tab asks for.
+    """How long ``statusgen serve`` takes from saving a one-incident edit to the page a reloading tab gets.
 
-    This drives serve's own code in one warm process, as the dev server does: a first rebuild warms
-    imports, templates and caches, then each edit adds a sentence to one incident; the rebuild it
-    triggers (``statusgen.serve.rebuild.Rebuilder``: reload what changed, new lazy sites) plus the
-    rendering of the edited incident's page is timed, first for the audience that sees everything (one open
-    tab), then for every audience (a tab on each site; the index where the incident is not shown).
+    This runs serve's own server (watcher, rebuild, HTTP) in this process, as a user does: after the
+    first build, each edit appends a sentence to one recent incident and is timed until every open
+    tab has long-polled the new version over HTTP and fetched its page again (the edited incident's
+    page, or the index where the audience does not show it). The even edits have one tab open, on the
+    audience that sees the most; the odd ones a tab on every audience.
     """
     if edits < 1:
         return None
     from statusgen.clock import Clock
-    from statusgen.serve.rebuild import Rebuilder
-    from statusgen.serve.state import LiveState
+    from statusgen.serve.server import DevServer
 
-    state = LiveState()
-    rebuilder = Rebuilder(root, state, clock=lambda: Clock(now, now), log=lambda message: None)
     target = sorted((root / "incidents").rglob("*.md"))[-5]  # recent, so most audiences show it
-    changed = {target.relative_to(root).as_posix()}
     page = f"incidents/{target.stem}/index.html"
-    rebuilder.rebuild()
-    sites = state.snapshot.sites
-    widest = max(sites, key=lambda audience: len(sites[audience].pages().paths))
-    _open_tabs(state, page)
     one, every = [], []
-    for n in range(edits):
-        with target.open("a", encoding="utf-8") as file:
-            file.write(f"Clarified wording, revision {n}.\n")
-        start = time.perf_counter()
-        rebuilder.rebuild(changed)
-        _open_tabs(state, page, only=widest)
-        one.append(time.perf_counter() - start)
-        _open_tabs(state, page)
-        every.append(time.perf_counter() - start)
-        if state.snapshot.error is not None:
-            raise SystemExit(f"serve's rebuild of {root} failed:\n{state.snapshot.error}")
+    with DevServer(root, port=0, clock=lambda: Clock(now, now), log=lambda message: None) as server:
+        sites = server.state.snapshot.sites
+        shown = {a: page if page in sites[a].pages().paths else "index.html" for a in sites}
+        widest = max(sites, key=lambda audience: len(sites[audience].pages().paths))
+        for n in range(2 * edits):
+            tabs = {widest: shown[widest]} if n % 2 == 0 else shown
+            versions = {a: server.state.snapshot.versions[a] for a in tabs}
+            waiting = [
+                threading.Thread(target=_reload_tab, args=(server, a, versions[a], tabs[a])) for a in tabs
+            ]
+            for tab in waiting:
+                tab.start()
+            start = time.perf_counter()
+            with target.open("a", encoding="utf-8") as file:
+                file.write(f"Clarified wording, revision {n}.\n")
+            for tab in waiting:
+                tab.join()
+            (one if n % 2 == 0 else every).append(time.perf_counter() - start)
+            if server.state.snapshot.error is not None:
+                raise SystemExit(f"serve's rebuild of {root} failed:\n{server.state.snapshot.error}")
     return EditTimes(statistics.median(one), statistics.median(every))
 
 
-def _open_tabs(state: Any, page: str, only: str | None = None) -> None:
-    """Ask each live site (or ``only``) for ``page``, or for its index where it does not show it."""
-    for audience, site in state.snapshot.sites.items():
-        if only in (None, audience):
-            site[page if page in site.pages().paths else "index.html"]
+def _reload_tab(server: Any, audience: str, version: int, page: str) -> None:
+    """What a tab's reload script does: wait for a version other than ``version``, then fetch ``page``."""
+    host, port = server.address
+    for path in (f"/_statusgen/version?site={audience}&since={version}", f"/{audience}/{page}"):
+        connection = http.client.HTTPConnection(host, port, timeout=60)
+        connection.request("GET", path)
+        connection.getresponse().read()
+        connection.close()
 
 
 def measure(spec: Spec, work: Path, runs: int, edits: int) -> Result:
@@ -141,22 +173,29 @@ def measure(spec: Spec, work: Path, runs: int, edits: int) -> Result:
     input_files = generate(spec, root)
     log_lines = sum(p.read_bytes().count(b"\n- ") + 1 for p in (root / "status-log").glob("*.yaml"))
     now = build_time(spec.end)
-    times, peaks = [], []
+    times, peaks, cpu = [], [], []
     for run in range(runs):
         out = work / f"out-{run}"
         # The previous run's files are flushed first and kept until the end: their write-back or
         # deletion would otherwise be billed to this build's file creation.
         os.sync()
-        elapsed, peak = timed_build(root, out, now)
+        elapsed, peak, seconds = timed_build(root, out, now)
         times.append(elapsed)
         peaks.append(peak)
+        cpu.append(seconds)
     output_files, output_bytes = tree_size(out)
     index = (out / "public" / "index.html").read_bytes()
+    unchanged = [timed_build(root, out, now) for _ in range(runs)]
+    written = [timed_write(out, work / f"written-{run}") for run in range(runs)]
     return Result(
         spec=spec,
         input_files=input_files,
         log_lines=log_lines,
         times=times,
+        cpu_times=cpu,
+        unchanged_times=[wall for wall, _, _ in unchanged],
+        unchanged_cpu=[seconds for _, _, seconds in unchanged],
+        write_times=written,
         peak_rss_kib=max(peaks),
         output_files=output_files,
         output_bytes=output_bytes,
@@ -168,9 +207,9 @@ def measure(spec: Spec, work: Path, runs: int, edits: int) -> Result:
 
 HEADER = (
     "| components × incidents × audiences | input files | status-log lines | full build, median (min–max) "
-    "| peak RSS | output files | output size | public index.html | gzipped "
-    "| serve: edit → page, one tab | every audience's tab |\n"
-    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+    "| its CPU | nothing changed | its CPU | write-only | build / write | peak RSS | output files "
+    "| output size | public index.html | gzipped | serve: save → page, one tab | every audience's tab |\n"
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 )
 
 
@@ -178,11 +217,17 @@ def table_row(r: Result) -> str:
     s = r.spec
     return (
         f"| {s.components} × {s.incidents:,} × {s.audiences} | {r.input_files:,} | {r.log_lines:,} "
-        f"| {statistics.median(r.times):.2f} s ({min(r.times):.2f}–{max(r.times):.2f}) "
+        f"| {_spread(r.times)} | {_spread(r.cpu_times)} | {_spread(r.unchanged_times)} "
+        f"| {_spread(r.unchanged_cpu)} | {_spread(r.write_times)} "
+        f"| {statistics.median(r.times) / statistics.median(r.write_times):.1f} "
         f"| {r.peak_rss_kib / 1024:.0f} MB | {r.output_files:,} | {r.output_bytes / 2**20:.1f} MiB "
         f"| {r.index_bytes / 1024:.1f} KiB | {r.index_gzip_bytes / 1024:.1f} KiB "
         f"| {_seconds(r.edits and r.edits.one_tab)} | {_seconds(r.edits and r.edits.every_tab)} |"
     )
+
+
+def _spread(times: list[float]) -> str:
+    return f"{statistics.median(times):.2f} s ({min(times):.2f}–{max(times):.2f})"
 
 
 def _seconds(value: float | None) -> str:

@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import hashlib
+import json
 import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from statusgen.load import load_repository
-from statusgen.load.authors import Authors, update_authors
-from statusgen.load.feedsecrets import feed_secrets as read_feed_secrets
-from statusgen.load.lookup import choose_audiences
-from statusgen.model import Repository
-from statusgen.render.site import render_site
-from statusgen.render.theme import check_themes
 from statusgen.themedirs import theme_dirs
-from statusgen.view.builder import build_view
+from statusgen.write.buildcache import BuildRecord, input_digest
 from statusgen.write.tree import Staging, begin
+
+if TYPE_CHECKING:
+    from statusgen.load.authors import Authors
+    from statusgen.model import Repository
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -48,17 +49,71 @@ def build(
 
     Everything else ``out`` holds (other audiences' sites, files put there by hand) is kept as it is.
 
+    When the files, the request and the clock-dependent state are what they were at the last build
+    into ``out``, and ``out`` is the folder that build swapped in, nothing is loaded or written: that
+    build's reports are returned (:class:`~statusgen.write.buildcache.BuildRecord`).
+
     :param real_now: the real time, after which nothing may be dated (see ``load_repository``).
     :param feed_secrets: the text of ``STATUSGEN_FEED_SECRETS`` (:mod:`statusgen.load.feedsecrets`).
     """
+    record = BuildRecord.of(root, out)
+    digest = input_digest(root, out, _request(root, audiences, feed_secrets))
+    known = record.reports_if_current(digest, now, real_now)
+    if known is not None:
+        return [SiteReport(*report) for report in known]
+    record.forget()
+    # Imported here: a build with nothing to do never needs the loader, the models or the renderers.
+    from statusgen.compute.changes import next_change
+
+    repo, reports = _build(root, out, now, audiences, real_now, feed_secrets)
+    # A file that changed while the build read it may be in the output in either version: remember the
+    # build only when the files are still those the digest saw.
+    if input_digest(root, out, _request(root, audiences, feed_secrets)) == digest:
+        until = next_change(repo, now).at
+        record.remember(digest, now, real_now, until, [astuple(report) for report in reports])
+    return reports
+
+
+def _request(root: Path, audiences: Sequence[str], feed_secrets: str | None) -> str:
+    """What shapes the output besides the files: the audiences asked for, the feed secrets (only their
+    digest is kept) and the git history authors are read from."""
+    secrets = hashlib.sha256((feed_secrets or "").encode()).hexdigest() if feed_secrets is not None else ""
+    return json.dumps([list(audiences), secrets, _history_head(root)])
+
+
+def _history_head(root: Path) -> str:
+    """The last commit that changed ``incidents/``, up to which update authors are read; empty outside
+    a git checkout."""
+    command = ["git", "-C", str(root), "log", "-1", "--format=%H", "--", "incidents"]
+    try:
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def _build(
+    root: Path,
+    out: Path,
+    now: datetime,
+    audiences: Sequence[str],
+    real_now: datetime | None,
+    feed_secrets: str | None,
+) -> tuple[Repository, list[SiteReport]]:
+    from statusgen.load import load_repository
+    from statusgen.load.authors import update_authors
+    from statusgen.load.feedsecrets import feed_secrets as read_feed_secrets
+    from statusgen.load.lookup import choose_audiences
+    from statusgen.render.theme import check_themes
+
     repo = load_repository(root, now=now, real_now=real_now)
     secrets = read_feed_secrets(feed_secrets, repo.audiences)
     chosen = choose_audiences(repo, audiences)
-    check_themes(theme_dirs(repo.root), (repo.audiences[a].theme for a in chosen))
-    wants_authors = any(repo.audiences[a].internal_notes for a in chosen)
-    authors = update_authors(repo.root, repo.site.tz) if wants_authors else {}
+    # The output folder is checked first: a refused one leaves nothing behind, not even compiled templates.
     staging = begin(out, repo.root)
     try:
+        check_themes(theme_dirs(repo.root), (repo.audiences[a].theme for a in chosen))
+        wants_authors = any(repo.audiences[a].internal_notes for a in chosen)
+        authors = update_authors(repo.root, repo.site.tz) if wants_authors else {}
         # The repository lives to the end of the build, so the cyclic collector need not walk its millions
         # of objects again at every collection; in forked workers that walk would also copy their pages.
         gc.freeze()
@@ -70,7 +125,7 @@ def build(
     except BaseException:
         staging.discard()
         raise
-    return reports
+    return repo, reports
 
 
 def stage_sites(
@@ -101,6 +156,9 @@ def stage_sites(
 def _stage_site(
     repo: Repository, audience_id: str, now: datetime, authors: Authors, staging: Staging, secret: str | None
 ) -> SiteReport:
+    from statusgen.render.site import render_site
+    from statusgen.view.builder import build_view
+
     view = build_view(repo, audience_id, now, authors)
     tree = render_site(view, theme_dirs(repo.root), secret)
     staging.write_site(audience_id, tree)

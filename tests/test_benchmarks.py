@@ -95,7 +95,7 @@ def test_scaling_compares_only_sizes_that_double_incidents(bench) -> None:
 
     def result(components: int, incidents: int, seconds: float):
         spec = generate_module.Spec(components, incidents, 5, 2, 1)
-        return run.Result(spec, 0, 0, [seconds], 0, 0, 0, 0, 0, 0.0)
+        return run.Result(spec, 0, 0, [seconds], [seconds], [0.1], [0.1], [0.5], 0, 0, 0, 0, 0, None)
 
     results = [result(100, 5000, 4.0), result(200, 5000, 5.0), result(200, 10000, 10.5)]
     assert list(run.scaling_lines(results)) == [

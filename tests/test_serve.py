@@ -154,3 +154,22 @@ def test_an_audience_file_change_rebuilds_that_audience_only(server: DevServer, 
     assert after.versions["internal"] == before.versions["internal"]
     assert after.sites["internal"] is before.sites["internal"]
     assert after.versions["public"] > before.versions["public"]
+
+
+def test_an_editors_burst_of_writes_gives_one_rebuild(repo: Path) -> None:
+    messages: list[str] = []
+    path = repo / PAYMENTS
+    text = path.read_text()
+    # The server's own quiet wait (QUIET_MS), not the tests' shorter one.
+    with DevServer(repo, port=0, clock=lambda: CLOCK, log=messages.append) as server:
+        # What an editor does on save: write a temporary file, rename it over the file, touch it again.
+        for n in range(3):
+            temporary = path.with_name(f".{path.name}.tmp")
+            temporary.write_text(text.replace("Elevated payment failures", f"Payment failures {n}"))
+            temporary.replace(path)
+            path.touch()
+            time.sleep(0.002)
+        until(lambda: b"Payment failures 2" in get(server, INCIDENT_PAGE)[1], "the last write on the page")
+        time.sleep(0.5)
+    rebuilds = [message for message in messages if message.startswith("Rebuilt")]
+    assert len(rebuilds) == 2, rebuilds  # the first build, then one for the whole burst

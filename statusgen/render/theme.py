@@ -5,14 +5,18 @@ A theme lists only the templates it changes; the rest come from the default them
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 from jinja2.ext import Extension
 
+from statusgen import __version__
 from statusgen.errors import InputError, Problem, StatusgenError
 from statusgen.locales import DEFAULT_LANGUAGE
 from statusgen.render.format import (
@@ -28,7 +32,8 @@ from statusgen.render.format import (
     web_url,
 )
 from statusgen.render.i18n import Language, language
-from statusgen.themedirs import themes_in
+from statusgen.themedirs import BUILTIN_THEMES, themes_in
+from statusgen.write.buildcache import cache_folder
 
 
 class _Compact(Extension):
@@ -56,14 +61,23 @@ def environment(
     theme_dirs: tuple[Path, ...], theme: str, language_tag: str = DEFAULT_LANGUAGE
 ) -> jinja2.Environment:
     """The theme's Jinja environment speaking ``language_tag``; folders are looked up at every call, so
-    a theme folder created while ``serve`` runs is used at the next rebuild."""
+    a theme folder created while ``serve`` runs is used at the next rebuild.
+
+    One environment per theme and language lives as long as the process, so each template compiles at
+    most once in it; compiled templates are also kept in the repository's build cache (the first of
+    ``theme_dirs`` is the repository's ``themes/``), so later builds load them instead.
+    """
     own = tuple(path / "templates" for path in _theme_paths(theme_dirs, theme))
     default = tuple(path / "templates" for path in _theme_paths(theme_dirs, "default"))
-    return _environment_for(own, default, language(language_tag))
+    # Without a repository in front (the built-in themes alone), nothing is cached: never inside the package.
+    root = None if theme_dirs[0] == BUILTIN_THEMES else theme_dirs[0].parent
+    return _environment_for(own, default, language(language_tag), root)
 
 
 @lru_cache(maxsize=16)
-def _environment_for(own: tuple[Path, ...], default: tuple[Path, ...], lang: Language) -> jinja2.Environment:
+def _environment_for(
+    own: tuple[Path, ...], default: tuple[Path, ...], lang: Language, root: Path | None
+) -> jinja2.Environment:
     # A theme lists only the templates it changes; the rest come from the default theme, which it can
     # also extend by name ("default/index.html") to override single blocks.
     loader = jinja2.ChoiceLoader(
@@ -79,6 +93,7 @@ def _environment_for(own: tuple[Path, ...], default: tuple[Path, ...], lang: Lan
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=[_Compact, "jinja2.ext.i18n"],
+        bytecode_cache=None if root is None else _template_cache(root),
     )
     # Page strings are _("…") and {% trans %}; newstyle gettext fills %(name)s placeholders and
     # escapes their values, and the catalogue's own text is trusted like the template's.
@@ -101,6 +116,39 @@ def _environment_for(own: tuple[Path, ...], default: tuple[Path, ...], lang: Lan
     )
     env.globals.update(bar_step=BAR_STEP, bar_width=BAR_WIDTH, bar_height=BAR_HEIGHT)
     return env
+
+
+@lru_cache(maxsize=4)
+def _template_cache(root: Path) -> _TemplateCache:
+    return _TemplateCache(root)
+
+
+class _TemplateCache(jinja2.bccache.FileSystemBytecodeCache):
+    """Compiled templates kept between builds, so a build compiles only templates that changed.
+
+    Jinja checks each entry against its template's source. What else shapes the compiled code (the
+    versions of Python, Jinja and statusgen, and this module, which preprocesses and configures
+    templates) names the folder, so a change to any of them starts an empty one.
+    """
+
+    def __init__(self, root: Path) -> None:
+        shaping = f"{sys.version}|{jinja2.__version__}|{__version__}|".encode() + Path(__file__).read_bytes()
+        folder = cache_folder(root) / "jinja" / hashlib.sha256(shaping).hexdigest()[:16]
+        super().__init__(str(folder))
+        self._folder = folder
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            self._folder.mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass  # a read-only repository builds as well, compiling every time
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged entry can fail in any of pickle's ways: compile again
+            bucket.reset()
 
 
 def check_themes(theme_dirs: Sequence[Path], themes: Iterable[str]) -> None:
