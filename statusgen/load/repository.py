@@ -19,6 +19,7 @@ from statusgen.load.files import Located, Raw, escapes, file_stem, parse_documen
 from statusgen.load.incidents import read_incident
 from statusgen.load.lint import repository_warnings
 from statusgen.load.parsed import Parsed
+from statusgen.load.recurrence import expand
 from statusgen.load.statuslog import parse_status_log
 from statusgen.load.subscribers import load_subscribers
 from statusgen.load.themes import theme_file_problems
@@ -78,7 +79,9 @@ def _load(root: Path, now: datetime | None, real_now: datetime | None, cache: Lo
         raise InputError(problems)
     site = parsed.site.value
     warnings = repository_warnings(parsed, now, site.tz)
-    incidents = sorted((i.value for i in parsed.incidents), key=lambda i: (i.started, i.id))
+    # After the checks and warnings, which speak of files: every stage from here on sees occurrences.
+    expanded = expand((i.value for i in parsed.incidents), site.tz, now or real_now)
+    incidents = sorted(expanded, key=lambda i: (i.started, i.id))
     return Repository(
         root=root,
         site=site,

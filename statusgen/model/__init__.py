@@ -2,7 +2,7 @@
 
 from statusgen.model.audience import Audience, Branding, Selection
 from statusgen.model.catalogue import AlertMapping, Catalogue, Component, Group, Probe
-from statusgen.model.incident import Incident, IncidentFront, MaintenanceFront, Update, Window
+from statusgen.model.incident import Incident, IncidentFront, MaintenanceFront, Repeat, Series, Update, Window
 from statusgen.model.repository import Repository
 from statusgen.model.site import AlertPolicy, Monitoring, MonitoringOverride, Site, UptimePolicy, Weights
 from statusgen.model.status import (
@@ -35,8 +35,10 @@ __all__ = [
     "Monitoring",
     "MonitoringOverride",
     "Probe",
+    "Repeat",
     "Repository",
     "Selection",
+    "Series",
     "Site",
     "Update",
     "UpdateStatus",

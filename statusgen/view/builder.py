@@ -330,6 +330,7 @@ def _incident_view(
         ),
         updates=tuple(_update_view(u, tz, authors.get((incident.path, u.anchor))) for u in reversed(updates)),
         is_open=is_open,
+        series=incident.series,
     )
 
 

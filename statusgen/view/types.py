@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Literal
 
 from statusgen.compute.rollup import Overall
-from statusgen.model import Branding, ComponentStatus, Impact, UpdateStatus
+from statusgen.model import Branding, ComponentStatus, Impact, Series, UpdateStatus
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,8 @@ class IncidentView:
     """Visible updates, newest first."""
     is_open: bool
     """Unresolved incident, or maintenance that is scheduled or in progress."""
+    series: Series | None = None
+    """The recurring maintenance this window is one occurrence of."""
 
     @property
     def path(self) -> str:
