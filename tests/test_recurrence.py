@@ -12,7 +12,9 @@ import ical.calendar_stream
 import icalendar
 import pytest
 
+from statusgen.author.incidents import add_update
 from statusgen.build import build
+from statusgen.clock import Clock
 from statusgen.errors import InputError
 from statusgen.load.recurrence import REACH
 from statusgen.load.repository import load_repository
@@ -193,3 +195,12 @@ def test_an_rrule_series(weekly) -> None:
         date(2026, 12, 8),
         date(2026, 12, 10),
     ]
+
+
+def test_statusgen_update_on_an_occurrence_names_it_in_the_series_file(weekly) -> None:
+    clock = Clock(datetime(2026, 12, 9, 10, tzinfo=UTC), datetime(2026, 12, 9, 10, tzinfo=UTC))
+    add_update(weekly, "weekly-db--2026-12-15", "cancelled", "Not needed this week.", clock=clock)
+    assert "## 2026-12-09 10:00 UTC — Cancelled [2026-12-15]\n" in (weekly / SERIES).read_text()
+    found = occurrences(weekly, now=clock.now)
+    assert found["weekly-db--2026-12-15"].updates[0].status is MaintenanceStatus.CANCELLED
+    assert not found["weekly-db--2026-12-22"].updates

@@ -279,7 +279,9 @@ def _insert(
     new = old
     if not isinstance(incident.front, MaintenanceFront):
         new = set_front_key(new, incident.path, "next_update", promise, zone)
-    update = NewUpdate(_at(at, zone, clock), status, message, internal)
+    # An occurrence of a recurring maintenance lives in its series' file: the heading names it.
+    day = incident.started.astimezone(zone).date() if incident.series else None
+    update = NewUpdate(_at(at, zone, clock), status, message, internal, day)
     new = insert_update(new, incident.path, update, zone, to_minute=True)
     write_checked(repo.root, path, new, previous=old, clock=clock)
     return path
