@@ -89,8 +89,10 @@ def test_states_pages_and_the_next_occurrence_on_the_index(weekly, tmp_path) -> 
     assert re.findall(r"incidents/weekly-db--[\d-]+/", running) == ["incidents/weekly-db--2026-12-08/"]
     # Only the next occurrence, not a year of them.
     assert re.findall(r"incidents/weekly-db--[\d-]+/", scheduled) == ["incidents/weekly-db--2026-12-15/"]
-    for day in ("2026-12-01", "2026-12-08", "2026-12-15"):
-        assert (site / f"incidents/weekly-db--{day}/index.html").is_file()
+    pages = sorted(p.parent.name for p in site.glob("incidents/weekly-db--*/index.html"))
+    assert pages == ["weekly-db--2026-12-01", "weekly-db--2026-12-08", "weekly-db--2026-12-15"]
+    api = (site / "api/v2/scheduled-maintenances/upcoming.json").read_text()
+    assert api.count("weekly-db--") == 1
 
 
 def test_a_cancelled_occurrence_is_an_exdate_and_the_others_keep_their_state(weekly, tmp_path) -> None:

@@ -72,8 +72,13 @@ def occurrences(incident: Incident, rule: rrule, zone: tzinfo, anchor: datetime 
     low = first if anchor is None else max(first, anchor - REACH)
     high = (first if anchor is None else anchor) + REACH
     starts: list[datetime] = rule.between(low, high, inc=True)
-    series = Series(id=incident.id, rule=front.repeat.rule(zone), start=first, end=first + length)
-    owners = _owners(incident.updates, starts, zone)
+    owners = _owners(incident.updates, starts)
+    cancelled = tuple(
+        starts[index]
+        for index, updates in sorted(owners.items())
+        if any(u.status is MaintenanceStatus.CANCELLED for u in updates)
+    )
+    series = Series(incident.id, front.repeat.rule(zone), first, first + length, cancelled)
     windows = [Window.model_construct(start=start, end=start + length) for start in starts]
     return [
         Incident(
@@ -87,7 +92,7 @@ def occurrences(incident: Incident, rule: rrule, zone: tzinfo, anchor: datetime 
     ]
 
 
-def _owners(updates: Iterable[Update], starts: list[datetime], zone: tzinfo) -> dict[int, list[Update]]:
+def _owners(updates: Iterable[Update], starts: list[datetime]) -> dict[int, list[Update]]:
     """Which occurrence (index into ``starts``) each update belongs to: the one it names; else, for
     Scheduled, the first that starts after it, and for any other status the last that started at or
     before it (the first when none has)."""

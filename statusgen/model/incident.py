@@ -153,6 +153,8 @@ class Series:
     start: datetime
     end: datetime
     """The first window, in the zone the series repeats in (site.yaml's)."""
+    cancelled: tuple[datetime, ...] = ()
+    """Starts of the occurrences a Cancelled update is about, in that zone."""
 
 
 @dataclass(frozen=True)

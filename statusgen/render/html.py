@@ -158,21 +158,6 @@ class _Page:
     context: dict[str, object]
 
 
-def _upcoming(view: AudienceView) -> list[IncidentView]:
-    """Maintenance still ahead, soonest first, with only the next occurrence of each recurring one:
-    a weekly window would otherwise fill the page with a year of entries."""
-    ahead = (m for m in view.maintenances if m.is_open and m.started > view.now)
-    upcoming = sorted(ahead, key=lambda m: m.started)
-    seen: set[str] = set()
-    kept = []
-    for maintenance in upcoming:
-        key = maintenance.series.id if maintenance.series else maintenance.id
-        if key not in seen:
-            seen.add(key)
-            kept.append(maintenance)
-    return kept
-
-
 def _pages(view: AudienceView) -> Iterable[_Page]:
     everything = (*view.incidents, *view.maintenances)
     by_id = view.items_by_id
@@ -185,7 +170,9 @@ def _pages(view: AudienceView) -> Iterable[_Page]:
             "rows": _visible_rows(view),
             "open_incidents": [i for i in view.incidents if i.is_open],
             "active_maintenance": [m for m in view.maintenances if m.is_open and m.started <= view.now],
-            "upcoming_maintenance": _upcoming(view),
+            "upcoming_maintenance": sorted(
+                (m for m in view.maintenances if m.is_open and m.started > view.now), key=lambda m: m.started
+            ),
             "recent": recent[:_RECENT_MAX],
             "more_recent": len(recent[_RECENT_MAX:]),
             "recent_days": _RECENT_DAYS,

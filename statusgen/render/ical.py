@@ -81,7 +81,7 @@ def _event(view: AudienceView, lang: Language, occurrences: list[IncidentView], 
         event.add("dtstart", _utc(current.window_start or current.started))
         event.add("dtend", _utc(current.window_end or current.started))
     else:
-        _add_recurrence(event, series, occurrences)
+        _add_recurrence(event, series)
     event.add("summary", current.title)
     event.add("description", _description(lang, current))
     event.add("url", incident_url(view, current))
@@ -91,19 +91,13 @@ def _event(view: AudienceView, lang: Language, occurrences: list[IncidentView], 
     return event
 
 
-def _add_recurrence(event: Event, series: Series, occurrences: list[IncidentView]) -> None:
+def _add_recurrence(event: Event, series: Series) -> None:
     """DTSTART and DTEND in the series' zone (so 02:00 stays 02:00 local), RRULE and EXDATE."""
-    zone = series.start.tzinfo
     event.add("dtstart", series.start)
     event.add("dtend", series.end)
     event.add("rrule", vRecur.from_ical(series.rule))
-    cancelled = [
-        m.window_start.astimezone(zone)
-        for m in occurrences
-        if m.status is MaintenanceStatus.CANCELLED and m.window_start is not None
-    ]
-    if cancelled:
-        event.add("exdate", cancelled)
+    if series.cancelled:
+        event.add("exdate", list(series.cancelled))
 
 
 def _sequence(occurrences: list[IncidentView]) -> int:
