@@ -18,7 +18,9 @@ from statusgen.clock import Clock
 from statusgen.errors import InputError
 from statusgen.load.recurrence import REACH
 from statusgen.load.repository import load_repository
-from statusgen.model import MaintenanceStatus
+from statusgen.model import ComponentStatus, MaintenanceStatus
+from statusgen.monitor.apply import apply_observations
+from statusgen.monitor.statuslog import Observation
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 12, 8, 2, 30, tzinfo=BERLIN)
@@ -206,3 +208,12 @@ def test_statusgen_update_on_an_occurrence_names_it_in_the_series_file(weekly) -
     found = occurrences(weekly, now=clock.now)
     assert found["weekly-db--2026-12-15"].updates[0].status is MaintenanceStatus.CANCELLED
     assert not found["weekly-db--2026-12-22"].updates
+
+
+def test_monitors_see_the_occurrence_in_progress(weekly) -> None:
+    repo = load_repository(weekly, real_now=NOW)  # as `statusgen probe` loads it
+    seen = Observation("payment-api-eu", ComponentStatus.MAJOR_OUTAGE, NOW, "probe", None)
+    report = apply_observations(repo, [seen], automated=True)
+    assert report.text() == (
+        "payment-api-eu: major_outage seen during maintenance weekly-db--2026-12-08; not recorded\nno changes"
+    )
