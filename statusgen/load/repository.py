@@ -22,6 +22,7 @@ from statusgen.load.parsed import Parsed
 from statusgen.load.recurrence import expand
 from statusgen.load.statuslog import parse_status_log
 from statusgen.load.subscribers import load_subscribers
+from statusgen.load.templates import template_problems
 from statusgen.load.themes import theme_file_problems
 from statusgen.model import Audience, Catalogue, Repository, Site
 from statusgen.themedirs import available_themes
@@ -71,6 +72,7 @@ def _load(root: Path, now: datetime | None, real_now: datetime | None, cache: Lo
     catalogue = parsed.catalogue.value if parsed.catalogue else None
     subscribers = load_subscribers(root, parsed.audiences, catalogue, problems)
     problems += cross_file_problems(parsed, available_themes(root))
+    problems += template_problems(root, catalogue, parsed.site.value.tz if parsed.site else UTC)
     problems += theme_file_problems(root)
     if real_now is not None:
         # Outside the cache: the same file becomes valid as the real time catches up with it.
