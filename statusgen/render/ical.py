@@ -70,7 +70,8 @@ def _event(view: AudienceView, lang: Language, occurrences: list[IncidentView], 
     ends = [m.window_end for m in occurrences if m.window_end is not None]
     if not ends or max(ends) < view.now - KEEP_PAST:
         return None
-    current = next((m for m in occurrences if m.is_open), occurrences[-1])
+    by_start = sorted(occurrences, key=lambda m: m.started)  # the view lists the newest first
+    current = next((m for m in by_start if m.is_open), by_start[-1])
     series = current.series
     updated = max(m.updated_at for m in occurrences)
     event = Event()
