@@ -463,13 +463,40 @@ def new() -> None:
     """Create an incident or a maintenance file under incidents/<year>/."""
 
 
+def _templated(ctx: click.Context) -> bool:
+    """Whether ``--template`` was given (an unset option's value is click's sentinel, not ``None``)."""
+    return isinstance(ctx.params.get("template"), str)
+
+
+class UnlessTemplate(PromptInTerminal):
+    """Asked for (or reported missing) only when no ``--template`` gives it."""
+
+    def prompt_for_value(self, ctx: click.Context) -> Any:
+        return None if _templated(ctx) else super().prompt_for_value(ctx)
+
+    def process_value(self, ctx: click.Context, value: Any) -> Any:
+        if _templated(ctx) and self.value_is_missing(value):
+            return () if self.multiple else None
+        return super().process_value(ctx, value)
+
+
+class ComponentUnlessTemplate(UnlessTemplate, ComponentPrompt):
+    """The component ids, listed and asked for only without ``--template``."""
+
+
 @new.command("incident")
 @ROOT_OPTION
-@click.argument("title")
+@click.argument("title", required=False)
+@click.option(
+    "--template",
+    metavar="NAME",
+    is_eager=True,
+    help="Start from site-config/templates/NAME.md; the other options override it.",
+)
 @click.option(
     "--component",
     "components",
-    cls=ComponentPrompt,
+    cls=ComponentUnlessTemplate,
     multiple=True,
     required=True,
     prompt="Affected components, as ID or ID=STATUS",
@@ -478,7 +505,7 @@ def new() -> None:
 )
 @click.option(
     "--impact",
-    cls=PromptInTerminal,
+    cls=UnlessTemplate,
     required=True,
     prompt="Impact",
     type=click.Choice(["none", "minor", "major", "critical"], case_sensitive=False),
@@ -492,15 +519,18 @@ def new() -> None:
 @AT_OPTION
 def new_incident(
     root: Path,
-    title: str,
+    title: str | None,
+    template: str | None,
     components: tuple[str, ...],
-    impact: str,
+    impact: str | None,
     message: str | None,
     audiences: tuple[str, ...],
     internal_note: str | None,
     at: str | None,
 ) -> None:
-    """Open an incident: write incidents/<YYYY>/<date>-<slug>.md with an Investigating update.
+    """Open an incident: write incidents/<YYYY>/<date>-<slug>.md with an Investigating update, or
+    with a template's front matter and first update ({{component}}, {{component_name}}, {{title}}
+    and {{now}} filled in).
 
     Prints the file's path. In a terminal, missing options are asked for; in CI they are errors.
 
@@ -510,6 +540,7 @@ def new_incident(
           --component checkout=degraded_performance --impact major
       statusgen new incident "Slow dashboard" --component merchant-dashboard --impact minor \\
           --message "Pages load slowly; we are investigating." --internal-note "db-eu-2 CPU at 100 %"
+      statusgen new incident --template db-failover --component pgbouncer-eu
     """
     from statusgen.author.incidents import new_incident as write
     from statusgen.clock import read_clock
@@ -523,6 +554,7 @@ def new_incident(
         audiences=audiences,
         internal_note=internal_note,
         at=at,
+        template=template,
         clock=read_clock(),
     )
     click.echo(path)

@@ -48,9 +48,10 @@ def run_validate(
     if strict and warnings:
         count = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
         raise StatusgenError(f"{count} found; --strict treats warnings as errors")
+    files = len({incident.path for incident in repository.incidents})  # a recurring maintenance once
     summary = (
         f"ok: {_count(len(repository.catalogue.components), 'component')}, "
-        f"{_count(len(repository.audiences), 'audience')}, {_count(len(repository.incidents), 'incident')}"
+        f"{_count(len(repository.audiences), 'audience')}, {_count(files, 'incident')}"
     )
     if warnings:
         summary += f" ({_count(len(warnings), 'warning')})"

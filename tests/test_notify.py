@@ -349,7 +349,12 @@ def test_a_maintenance_window_is_announced_reminded_started_and_completed(
     for hours in (0, 12, 32.5, 34):
         run(repo, receivers, now_delta=timedelta(hours=hours))
         subjects.append(
-            sorted(json.loads(r.body)["text"].split(" — ")[0] for r in receivers.http.on("/public-slack"))
+            sorted(
+                subject
+                for r in receivers.http.on("/public-slack")
+                # The example's weekly maintenance is announced too, each occurrence in its turn.
+                if (subject := json.loads(r.body)["text"].split(" — ")[0]).endswith("Database failover test")
+            )
         )
         receivers.http.requests.clear()
     assert subjects == [
@@ -502,6 +507,8 @@ def nudges(receivers: Receivers) -> list[str]:
 
 
 def test_responders_are_nudged_once_for_each_reason(repo: Path, receivers: Receivers) -> None:
+    # Its occurrence on the 24th would be announced to the audiences, which this test says nothing reaches.
+    (repo / "incidents/weekly-reporting-maintenance.md").unlink()
     run(repo, receivers)
     (repo / "incidents/2026/2026-11-23-failover.md").write_text(
         "---\ntype: maintenance\ntitle: Failover drill\ncomponents: [pgbouncer-eu]\n"

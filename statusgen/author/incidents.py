@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -24,10 +25,12 @@ from statusgen.author.markdown import (
     time_text,
 )
 from statusgen.clock import Clock, not_after_real_time, option_time
-from statusgen.errors import InputError, StatusgenError
+from statusgen.errors import InputError, Problem, StatusgenError
 from statusgen.load import load_repository
 from statusgen.load.frontmatter import split_lines
 from statusgen.load.lookup import choice, choose_audiences, find_component, find_incident
+from statusgen.load.problems import did_you_mean
+from statusgen.load.templates import TEMPLATES, fill_template, placeholders_in, template_paths
 from statusgen.model import (
     ComponentStatus,
     Impact,
@@ -121,19 +124,21 @@ def maintenance_text(
 
 def new_incident(
     root: Path,
-    title: str,
+    title: str | None,
     components: Sequence[str],
-    impact: str,
+    impact: str | None,
     *,
     message: str | None = None,
     audiences: Sequence[str] = (),
     internal_note: str | None = None,
     at: str | None = None,
+    template: str | None = None,
     clock: Clock,
 ) -> Path:
-    """Create ``incidents/<YYYY>/<YYYY-MM-DD>-<slug>.md`` with an Investigating update.
+    """Create ``incidents/<YYYY>/<YYYY-MM-DD>-<slug>.md`` with an Investigating update, or with what
+    the template ``site-config/templates/<template>.md`` says, the options given overriding it.
 
-    :param components: ``ID`` or ``ID=STATUS`` (default status: partial_outage).
+    :param components: ``ID`` or ``ID=STATUS`` (default status: partial_outage, or the template's).
     :param at: time of the first update (default: ``SOURCE_DATE_EPOCH`` or the clock); without a
         zone it is read in site.yaml's timezone.
     :returns: the path written, relative to ``root``'s parent as given.
@@ -141,6 +146,13 @@ def new_incident(
     """
     repo = load_checked(root, clock)
     when = _at(at, repo.site.tz, clock)
+    if template is not None:
+        given = Given(title, components, impact, message, audiences, internal_note)
+        front, updates = from_template(repo, template, given, when)
+        relative = _new_path(repo, str(front["title"]), when)
+        return _create(repo, relative, new_file(relative, front, updates), clock)
+    if title is None or impact is None:
+        raise StatusgenError("give the title and --impact, or a --template that has them")
     affected = dict(_component(repo, spec) for spec in components)
     if not affected:
         raise StatusgenError("name at least one affected component: --component ID[=STATUS]")
@@ -156,6 +168,76 @@ def new_incident(
         internal_note=check_message(internal_note, "--internal-note") if internal_note else None,
     )
     return _create(repo, relative, text, clock)
+
+
+@dataclass(frozen=True)
+class Given:
+    """The options of ``new incident`` that override a template's front matter and first update."""
+
+    title: str | None
+    components: Sequence[str]
+    impact: str | None
+    message: str | None
+    audiences: Sequence[str]
+    internal_note: str | None
+
+
+def from_template(
+    repo: Repository, name: str, given: Given, when: datetime
+) -> tuple[dict[str, object], list[NewUpdate]]:
+    """The front matter and updates of a new incident made from the template ``name``."""
+    problems: list[Problem] = []
+    paths = template_paths(repo.root, problems)
+    if name not in paths:
+        hint = did_you_mean(name, list(paths), listing="the templates are")
+        raise StatusgenError(f"unknown template '{name}'{hint or f'; add {TEMPLATES}/{name}.md'}")
+    path = paths[name]
+    specs = [(_component(repo, spec), "=" in spec) for spec in given.components]
+    if not specs and placeholders_in(repo.root, path) & {"component", "component_name"}:
+        raise StatusgenError(f"{path} names {{{{component}}}}: give the component with --component ID")
+    first = find_component(repo, specs[0][0][0]) if specs else None
+    values = {
+        "component": first.id if first else "",
+        "component_name": first.name if first else "",
+        "title": title_line(given.title) if given.title else "",
+    }
+    filled = fill_template(repo.root, path, values, when, repo.site.tz, problems)
+    if filled is None:
+        raise InputError(problems)
+    front = dict(filled.raw.data)
+    front["components"] = _template_components(filled.incident, specs)
+    if given.title:
+        front["title"] = values["title"]
+    if given.impact:
+        front["impact"] = choice(given.impact, Impact, option="--impact")
+    if given.audiences:
+        front["audiences"] = audience_ids(repo, given.audiences)
+    return front, _template_updates(filled.incident, given, when)
+
+
+def _template_components(
+    incident: Incident, specs: list[tuple[tuple[str, ComponentStatus], bool]]
+) -> dict[str, ComponentStatus]:
+    """The template's components and statuses, with each ``--component``: its status when it gives
+    one, else the template's for that component, else the default."""
+    components = dict(incident.affected)
+    for (component_id, status), explicit in specs:
+        if explicit or component_id not in components:
+            components[component_id] = status
+    return components
+
+
+def _template_updates(incident: Incident, given: Given, when: datetime) -> list[NewUpdate]:
+    """The template's updates, all written at ``when``; ``--message`` replaces the first public one's
+    text and ``--internal-note`` adds an internal one."""
+    updates = [NewUpdate(when, u.status, u.body, u.internal) for u in incident.updates]
+    public = next((i for i, u in enumerate(updates) if not u.internal), None)
+    if given.message and public is not None:
+        updates[public] = NewUpdate(when, updates[public].status, check_message(given.message))
+    if given.internal_note:
+        note = check_message(given.internal_note, "--internal-note")
+        updates.append(NewUpdate(when, IncidentStatus.INVESTIGATING, note, internal=True))
+    return updates
 
 
 def new_maintenance(
@@ -279,7 +361,9 @@ def _insert(
     new = old
     if not isinstance(incident.front, MaintenanceFront):
         new = set_front_key(new, incident.path, "next_update", promise, zone)
-    update = NewUpdate(_at(at, zone, clock), status, message, internal)
+    # An occurrence of a recurring maintenance lives in its series' file: the heading names it.
+    day = incident.started.astimezone(zone).date() if incident.series else None
+    update = NewUpdate(_at(at, zone, clock), status, message, internal, day)
     new = insert_update(new, incident.path, update, zone, to_minute=True)
     write_checked(repo.root, path, new, previous=old, clock=clock)
     return path

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import Enum
 
 import yaml
@@ -61,12 +61,14 @@ _PROBE_TIMES = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2000, 1, 1, 0, 1, tzi
 @dataclass(frozen=True)
 class NewUpdate:
     """An update to write: when it happened (before :func:`free_time` picks its heading time), its
-    status, its Markdown, and whether it is internal."""
+    status, its Markdown, whether it is internal, and the occurrence of a recurring maintenance it
+    is about."""
 
     at: datetime
     status: UpdateStatus
     message: str
     internal: bool = False
+    occurrence: date | None = None
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,14 @@ def time_text(at: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC" if moment.second else "%Y-%m-%d %H:%M UTC")
 
 
-def heading(at: datetime, status: UpdateStatus, *, internal: bool = False) -> str:
-    """``## 2026-11-20 14:10 UTC — Investigating [internal]``: the line that starts an update."""
+def heading(
+    at: datetime, status: UpdateStatus, *, internal: bool = False, occurrence: date | None = None
+) -> str:
+    """``## 2026-11-20 14:10 UTC — Investigating [internal]``: the line that starts an update;
+    ``— Cancelled [2026-12-15]`` for an update about one occurrence of a recurring maintenance."""
+    day = f" [{occurrence.isoformat()}]" if occurrence else ""
     marker = " [internal]" if internal else ""
-    return f"## {time_text(at)} — {status_label(status)}{marker}"
+    return f"## {time_text(at)} — {status_label(status)}{day}{marker}"
 
 
 def body_text(message: str) -> str:
@@ -105,7 +111,7 @@ def body_text(message: str) -> str:
 def _section(update: NewUpdate, newline: str = "\n") -> str:
     """The heading and message of ``update`` (written at ``update.at``), each line ending in ``newline``."""
     lines = [
-        heading(update.at, update.status, internal=update.internal),
+        heading(update.at, update.status, internal=update.internal, occurrence=update.occurrence),
         *body_text(update.message).split("\n"),
     ]
     return "".join(line + newline for line in lines)
@@ -331,6 +337,7 @@ def rewrite_update(
         old.status if status is None else status,
         old.body if message is None else message,
         old.internal if internal is None else internal,
+        old.occurrence,
     )
     lines = split_lines_keeping_ends(text)
     newline = _line_ending(lines[0])
@@ -340,7 +347,8 @@ def rewrite_update(
     while message is not None and end > start + 1 and not lines[end - 1].strip():
         end -= 1  # the blank lines that part it from the next update stay
     kept_body = [] if message is not None else lines[start + 1 : end]
-    head = heading(at, new.status, internal=new.internal) + (_line_break(lines[start]) or newline)
+    head = heading(at, new.status, internal=new.internal, occurrence=new.occurrence)
+    head += _line_break(lines[start]) or newline
     body = (
         "".join(line + newline for line in body_text(new.message).split("\n")) if message is not None else ""
     )
@@ -416,10 +424,12 @@ def _read(text: str, path: str, zone: tzinfo) -> _Read:
     return _Read(document, data, updates)
 
 
-def _meaning(updates: Iterable[Update | NewUpdate]) -> list[tuple[datetime, UpdateStatus, bool, str]]:
+def _meaning(
+    updates: Iterable[Update | NewUpdate],
+) -> list[tuple[datetime, UpdateStatus, bool, date | None, str]]:
     """What the updates say, in time order, whatever their place in the file."""
     said = [
-        (u.at, u.status, u.internal, u.body if isinstance(u, Update) else body_text(u.message))
+        (u.at, u.status, u.internal, u.occurrence, u.body if isinstance(u, Update) else body_text(u.message))
         for u in updates
     ]
     return sorted(said, key=lambda item: item[0])

@@ -6,7 +6,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, tzinfo
+from datetime import UTC, date, tzinfo
 from enum import StrEnum
 from functools import lru_cache
 
@@ -32,7 +32,8 @@ SECTION_HEADING = _HEADING
 INTERNAL_MARKER = re.compile(r"\[\s*internal\s*\]", re.IGNORECASE)
 """The ``[internal]`` marker in any case and spacing, as a person may type it."""
 UPDATE_HEADING = re.compile(
-    r"^ {0,3}##\s+(?P<time>\S.*?)\s+[—–-]\s+(?P<status>\S.*?)(?:\s+(?P<internal>\[internal\]))?\s*$",
+    r"^ {0,3}##\s+(?P<time>\S.*?)\s+[—–-]\s+(?P<status>\S.*?)(?:\s+\[(?P<occurrence>\d{4}-\d\d-\d\d)\])?"
+    r"(?:\s+(?P<internal>\[internal\]))?\s*$",
     re.IGNORECASE,
 )
 _CLOSING = frozenset({IncidentStatus.RESOLVED, MaintenanceStatus.COMPLETED, MaintenanceStatus.CANCELLED})
@@ -240,13 +241,27 @@ def _update(
     except TimeFormatError as error:
         problems.append(Problem(path, line_no, match.start("time") + 1, str(error)))
         return None
-    if status is None:
+    occurrence = _occurrence(match, line_no, path, problems)
+    if status is None or (match["occurrence"] and occurrence is None):
         return None
     internal = match["internal"] is not None
     if internal and status in _CLOSING:
         problems.append(Problem(path, line_no, match.start("internal") + 1, _closing_message(status)))
         return None
-    return Update(at=at, status=status, internal=internal, body=body, line=line_no)
+    return Update(at=at, status=status, internal=internal, body=body, line=line_no, occurrence=occurrence)
+
+
+def _occurrence(match: re.Match[str], line_no: int, path: str, problems: list[Problem]) -> date | None:
+    """The day in ``[2026-12-15]`` (an occurrence of a recurring maintenance); ``None`` when the heading
+    names none, or after adding a problem when it is no date."""
+    if match["occurrence"] is None:
+        return None
+    try:
+        return date.fromisoformat(match["occurrence"])
+    except ValueError:
+        message = f"[{match['occurrence']}] is not a date; name the occurrence by its day, e.g. [2026-12-15]"
+        problems.append(Problem(path, line_no, match.start("occurrence"), message))
+        return None
 
 
 def _closing_message(status: UpdateStatus) -> str:

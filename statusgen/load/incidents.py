@@ -10,6 +10,7 @@ from statusgen.errors import Problem
 from statusgen.load.files import Located, Raw, file_stem, parse_yaml, read_text, validate
 from statusgen.load.frontmatter import HEADING_EXAMPLE, MARKER, parse_updates, split_front_matter
 from statusgen.load.problems import did_you_mean, found
+from statusgen.load.recurrence import occurrence_problems
 from statusgen.model import Incident, IncidentFront, IncidentStatus, MaintenanceFront, MaintenanceStatus
 
 _KINDS = {"incident": IncidentFront, "maintenance": MaintenanceFront}
@@ -49,11 +50,13 @@ def read_incident(
     if isinstance(front, IncidentFront) and not updates and front.started is None and not update_problems:
         message = f"the incident has no update; add one such as '{HEADING_EXAMPLE}' (or a 'started:' time)"
         own.append(Problem(path, 1, 1, message))
-    problems.extend(own)
     if own or raw is None or front is None:
+        problems.extend(own)
         return raw, None
     incident = Incident(id=file_stem(path), path=path, front=front, updates=tuple(updates))
-    return raw, Located(path, raw.tree, incident)
+    own.extend(occurrence_problems(incident, zone))
+    problems.extend(own)
+    return raw, (None if own else Located(path, raw.tree, incident))
 
 
 def _marked_title(raw: Raw) -> Problem:

@@ -19,8 +19,10 @@ from statusgen.load.files import Located, Raw, escapes, file_stem, parse_documen
 from statusgen.load.incidents import read_incident
 from statusgen.load.lint import repository_warnings
 from statusgen.load.parsed import Parsed
+from statusgen.load.recurrence import expand
 from statusgen.load.statuslog import parse_status_log
 from statusgen.load.subscribers import load_subscribers
+from statusgen.load.templates import template_problems
 from statusgen.load.themes import theme_file_problems
 from statusgen.model import Audience, Catalogue, Repository, Site
 from statusgen.themedirs import available_themes
@@ -70,6 +72,7 @@ def _load(root: Path, now: datetime | None, real_now: datetime | None, cache: Lo
     catalogue = parsed.catalogue.value if parsed.catalogue else None
     subscribers = load_subscribers(root, parsed.audiences, catalogue, problems)
     problems += cross_file_problems(parsed, available_themes(root))
+    problems += template_problems(root, catalogue, parsed.site.value.tz if parsed.site else UTC)
     problems += theme_file_problems(root)
     if real_now is not None:
         # Outside the cache: the same file becomes valid as the real time catches up with it.
@@ -78,7 +81,9 @@ def _load(root: Path, now: datetime | None, real_now: datetime | None, cache: Lo
         raise InputError(problems)
     site = parsed.site.value
     warnings = repository_warnings(parsed, now, site.tz)
-    incidents = sorted((i.value for i in parsed.incidents), key=lambda i: (i.started, i.id))
+    # After the checks and warnings, which speak of files: every stage from here on sees occurrences.
+    expanded = expand((i.value for i in parsed.incidents), site.tz, now or real_now)
+    incidents = sorted(expanded, key=lambda i: (i.started, i.id))
     return Repository(
         root=root,
         site=site,

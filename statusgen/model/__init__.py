@@ -11,7 +11,7 @@ from statusgen.model.catalogue import (
     PrometheusQuery,
     Upstream,
 )
-from statusgen.model.incident import Incident, IncidentFront, MaintenanceFront, Update, Window
+from statusgen.model.incident import Incident, IncidentFront, MaintenanceFront, Repeat, Series, Update, Window
 from statusgen.model.repository import Repository
 from statusgen.model.site import AlertPolicy, Monitoring, MonitoringOverride, Site, Sla, UptimePolicy, Weights
 from statusgen.model.status import (
@@ -46,8 +46,10 @@ __all__ = [
     "MonitoringOverride",
     "Probe",
     "PrometheusQuery",
+    "Repeat",
     "Repository",
     "Selection",
+    "Series",
     "Site",
     "Sla",
     "Update",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cached_property
 from typing import Literal
 
-from pydantic import model_validator
+from dateutil.rrule import rrulestr
+from pydantic import field_validator, model_validator
 
 from statusgen.model.base import UTC as _UTC
 from statusgen.model.base import Instant, Model
@@ -34,6 +36,63 @@ class Window(Model):
                 f"({self.start:%Y-%m-%d %H:%M %Z}); write an end after the start"
             )
         return self
+
+
+_FREQUENCIES = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY"}
+_TOO_FINE = re.compile(
+    r"(?:^|;)\s*(?:FREQ=(?:SECONDLY|MINUTELY|HOURLY)|BYHOUR|BYMINUTE|BYSECOND|DTSTART)\b", re.IGNORECASE
+)
+"""Rule parts that would put two occurrences on one day (their ids are the day) or move the window
+start away from the one written in ``window``."""
+
+
+class Repeat(Model):
+    """``repeat: {every: week, until: 2027-06-30}`` or ``repeat: {rrule: "FREQ=WEEKLY;BYDAY=TU"}``."""
+
+    every: Literal["day", "week", "month"] | None = None
+    """day, week or month: the window comes back this often, at the same local time."""
+    until: date | None = None
+    """The last day an occurrence may start on (with every); without it the series has no end."""
+    rrule: str | None = None
+    """An RFC 5545 recurrence rule instead of every/until, e.g. 'FREQ=WEEKLY;BYDAY=TU;UNTIL=20270630T235959Z'
+    (UNTIL in UTC); at most one occurrence a day."""
+
+    @field_validator("rrule")
+    @classmethod
+    def _readable_rule(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if _TOO_FINE.search(value):
+            raise ValueError(
+                f"the rule {value!r} may start two windows in one day or move the window's start; "
+                "use FREQ=DAILY, WEEKLY, MONTHLY or YEARLY without BYHOUR, BYMINUTE, BYSECOND or DTSTART"
+            )
+        try:
+            rrulestr(value, dtstart=datetime(2026, 1, 1, tzinfo=_UTC))
+        except (ValueError, TypeError) as error:
+            raise ValueError(
+                f"{value!r} is not a recurrence rule ({error}); write one such as "
+                "'FREQ=WEEKLY;BYDAY=TU;UNTIL=20270630T235959Z'"
+            ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Repeat:
+        if (self.every is None) == (self.rrule is None):
+            raise ValueError("give either 'every' (day, week or month, optionally with 'until') or 'rrule'")
+        if self.rrule is not None and self.until is not None:
+            raise ValueError("'until' goes with 'every'; in an rrule write UNTIL=20270630T235959Z instead")
+        return self
+
+    def rule(self, zone: tzinfo) -> str:
+        """The RFC 5545 RRULE value; ``until`` becomes the end of that day in ``zone``, in UTC."""
+        if self.rrule is not None:
+            return self.rrule.strip().removeprefix("RRULE:")
+        text = f"FREQ={_FREQUENCIES[str(self.every)]}"
+        if self.until is not None:
+            last = datetime.combine(self.until + timedelta(days=1), time(), zone) - timedelta(seconds=1)
+            text += f";UNTIL={last.astimezone(_UTC):%Y%m%dT%H%M%SZ}"
+        return text
 
 
 class IncidentFront(Model):
@@ -79,6 +138,23 @@ class MaintenanceFront(Model):
     """Audiences that see the maintenance; default: every audience that sees one of its components."""
     draft: bool = False
     """Shown only to audiences with show_drafts until set to false."""
+    repeat: Repeat | None = None
+    """The window comes back: every occurrence has its own page, state and calendar event."""
+
+
+@dataclass(frozen=True)
+class Series:
+    """The recurring maintenance an occurrence belongs to, as calendars need it."""
+
+    id: str
+    """The file stem; each occurrence's id is ``<id>--<yyyy-mm-dd>``."""
+    rule: str
+    """The RFC 5545 RRULE value."""
+    start: datetime
+    end: datetime
+    """The first window, in the zone the series repeats in (site.yaml's)."""
+    cancelled: tuple[datetime, ...] = ()
+    """Starts of the occurrences a Cancelled update is about, in that zone."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +167,8 @@ class Update:
     body: str
     line: int
     """1-based line of the heading in its file."""
+    occurrence: date | None = None
+    """The occurrence of a recurring maintenance the update names (``[2026-12-15]``)."""
 
     @cached_property
     def anchor(self) -> str:
@@ -115,6 +193,8 @@ class Incident:
     """Repository-relative POSIX path of the file."""
     front: IncidentFront | MaintenanceFront
     updates: tuple[Update, ...]
+    series: Series | None = None
+    """Set on each occurrence of a recurring maintenance (whose ``front.window`` is its own)."""
 
     @property
     def is_maintenance(self) -> bool:

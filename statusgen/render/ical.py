@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, Event, vDuration, vRecur
 
 from statusgen.compute.changes import CALENDAR_KEEPS as KEEP_PAST
-from statusgen.model import MaintenanceStatus, UpdateStatus
+from statusgen.model import MaintenanceStatus, Series, UpdateStatus
 from statusgen.render.format import affected_components
 from statusgen.render.i18n import Language, language
 from statusgen.render.ids import incident_url
@@ -24,7 +25,8 @@ show a TENTATIVE event as a maybe, which invites readers to ignore it."""
 
 
 def render_ical(view: AudienceView) -> dict[str, bytes]:
-    """``maintenance.ics`` with one VEVENT per window that ended within 90 days or is still ahead.
+    """``maintenance.ics`` with one VEVENT per window that ended within 90 days or is still ahead,
+    and one per recurring maintenance with such an occurrence.
 
     Every property comes from the view (DTSTAMP is the maintenance's last update, not the build
     time), so the same view gives the same bytes and clients see a change only when one happened.
@@ -43,37 +45,67 @@ def render_ical(view: AudienceView) -> dict[str, bytes]:
     calendar.add("refresh-interval", vDuration(_REFRESH), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(_REFRESH))
     host = urlsplit(view.base_url).hostname or view.id
-    for maintenance in view.maintenances:
-        event = _event(view, lang, maintenance, host)
+    for occurrences in _by_series(view.maintenances):
+        event = _event(view, lang, occurrences, host)
         if event is not None:
             calendar.add_component(event)
+    if any(m.series for m in view.maintenances):
+        calendar.add_missing_timezones()  # a series repeats in its zone's local time, so clients need it
     return {"maintenance.ics": calendar.to_ical()}
 
 
-def _event(view: AudienceView, lang: Language, maintenance: IncidentView, host: str) -> Event | None:
-    start, end = maintenance.window_start, maintenance.window_end
-    if start is None or end is None or end < view.now - KEEP_PAST:
+def _by_series(maintenances: Iterable[IncidentView]) -> list[list[IncidentView]]:
+    """Each window alone, except the occurrences of one recurring maintenance, together where the
+    first of them is."""
+    groups: dict[str, list[IncidentView]] = {}
+    for maintenance in maintenances:
+        key = maintenance.series.id if maintenance.series else maintenance.id
+        groups.setdefault(key, []).append(maintenance)
+    return list(groups.values())
+
+
+def _event(view: AudienceView, lang: Language, occurrences: list[IncidentView], host: str) -> Event | None:
+    """One VEVENT for a window, or for a whole series: its RRULE, with an EXDATE per cancelled
+    occurrence; the text and link are those of the occurrence not yet over (else the last)."""
+    ends = [m.window_end for m in occurrences if m.window_end is not None]
+    if not ends or max(ends) < view.now - KEEP_PAST:
         return None
+    by_start = sorted(occurrences, key=lambda m: m.started)  # the view lists the newest first
+    current = next((m for m in by_start if m.is_open), by_start[-1])
+    series = current.series
+    updated = max(m.updated_at for m in occurrences)
     event = Event()
-    event.add("uid", f"{maintenance.id}@{host}")
-    event.add("dtstamp", _utc(maintenance.updated_at))
-    event.add("last-modified", _utc(maintenance.updated_at))
-    event.add("dtstart", _utc(start))
-    event.add("dtend", _utc(end))
-    event.add("summary", maintenance.title)
-    event.add("description", _description(lang, maintenance))
-    event.add("url", incident_url(view, maintenance))
-    event.add("status", _EVENT_STATUS.get(maintenance.status, "CONFIRMED"))
-    event.add("sequence", _sequence(maintenance))
+    event.add("uid", f"{series.id if series else current.id}@{host}")
+    event.add("dtstamp", _utc(updated))
+    event.add("last-modified", _utc(updated))
+    if series is None:
+        event.add("dtstart", _utc(current.window_start or current.started))
+        event.add("dtend", _utc(current.window_end or current.started))
+    else:
+        _add_recurrence(event, series)
+    event.add("summary", current.title)
+    event.add("description", _description(lang, current))
+    event.add("url", incident_url(view, current))
+    event.add("status", _EVENT_STATUS.get(current.status, "CONFIRMED") if series is None else "CONFIRMED")
+    event.add("sequence", _sequence(occurrences))
     event.add("transp", "TRANSPARENT")
     return event
 
 
-def _sequence(maintenance: IncidentView) -> int:
+def _add_recurrence(event: Event, series: Series) -> None:
+    """DTSTART and DTEND in the series' zone (so 02:00 stays 02:00 local), RRULE and EXDATE."""
+    event.add("dtstart", series.start)
+    event.add("dtend", series.end)
+    event.add("rrule", vRecur.from_ical(series.rule))
+    if series.cancelled:
+        event.add("exdate", list(series.cancelled))
+
+
+def _sequence(occurrences: list[IncidentView]) -> int:
     """RFC 5545's revision number: the updates the audience sees, so it grows with every update
     written (a new time, a cancellation) and stays the same between builds; clients take an event
     with a higher number as the newer one."""
-    return len(maintenance.updates)
+    return sum(len(m.updates) for m in occurrences)
 
 
 def _utc(moment: datetime) -> datetime:

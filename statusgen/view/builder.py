@@ -6,7 +6,7 @@ the result is an :class:`~statusgen.view.types.AudienceView` holding nothing the
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
@@ -96,7 +96,9 @@ def build_view(
     )
     visible, visible_ids, names = selection.components, selection.ids, selection.names
     credits = authors if authors and audience.internal_notes else _NO_AUTHORS
-    seen = [(i, _cached_incident_view(memo, frame, i, selection, credits)) for i in repo.incidents]
+    seen = [
+        (i, _cached_incident_view(memo, frame, i, selection, credits)) for i in _in_sight(repo.incidents, now)
+    ]
     shown = [incident for incident, view in seen if view is not None]
     incident_views = {view.id: view for _, view in seen if view is not None}
 
@@ -337,6 +339,22 @@ def _selected(repo: Repository, audience: Audience) -> list[Component]:
     return [by_id[cid] for cid in select_components(repo.catalogue, audience.components)]
 
 
+def _in_sight(incidents: Iterable[Incident], now: datetime) -> Iterator[Incident]:
+    """``incidents`` (sorted by start) without the occurrences of a recurring maintenance after its
+    next one that is not cancelled, unless an update is about them (a cancellation announced early):
+    pages, lists and the API show what is coming, not a year of the same window (the calendar's rule
+    holds the rest)."""
+    next_kept: set[str] = set()
+    for incident in incidents:
+        series = incident.series
+        if series is None or incident.started <= now:
+            yield incident
+        elif series.id not in next_kept or incident.updates:
+            yield incident
+            if all(u.status is not MaintenanceStatus.CANCELLED for u in incident.updates):
+                next_kept.add(series.id)
+
+
 def _shows(
     incident: Incident, audience_id: str, audience: Audience, visible: set[str], now: datetime
 ) -> bool:
@@ -402,6 +420,7 @@ def _incident_view(
         updates=tuple(_update_view(u, tz, authors.get((incident.path, u.anchor))) for u in reversed(updates)),
         is_open=is_open,
         twins=_twins(incident, selection.others, now) if frame.audience.internal_notes else None,
+        series=incident.series,
     )
 
 

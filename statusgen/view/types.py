@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Literal
 
 from statusgen.compute.rollup import Overall
-from statusgen.model import Branding, ComponentStatus, Impact, Link, UpdateStatus
+from statusgen.model import Branding, ComponentStatus, Impact, Link, Series, UpdateStatus
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,8 @@ class IncidentView:
     twins: tuple[Twin, ...] | None = None
     """The other audiences that show it (empty: none does); None unless this audience shows internal
     notes, so no other audience learns about the rest."""
+    series: Series | None = None
+    """The recurring maintenance this window is one occurrence of."""
 
     @property
     def path(self) -> str:
