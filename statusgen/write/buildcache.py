@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -68,8 +69,7 @@ def input_digest(root: Path, outputs: Path, extra: str) -> str:
         skipped |= {entry for entry in top.iterdir() if entry.name.startswith(".") and entry.is_dir()}
     for path in _files(top, skipped):
         digest.update(f"\0{path.relative_to(top).as_posix()}\0".encode())
-        with contextlib.suppress(OSError):
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(_fingerprint(path))
     package = Path(__file__).resolve().parent.parent
     # The installed package changes only with an install or an edit, both of which change its files'
     # times or sizes; reading them would cost more than the whole check.
@@ -81,13 +81,54 @@ def input_digest(root: Path, outputs: Path, extra: str) -> str:
     return digest.hexdigest()
 
 
+READ_LIMIT = 64 << 20
+"""Files up to this size are read for the digest; a larger one (which no input may be) counts by its
+size and time."""
+
+
+def _fingerprint(path: Path) -> bytes:
+    """What ``path`` holds, read without ever blocking or following a link anywhere it cannot end.
+
+    A repository is someone else's input: a FIFO would block a read for ever, and a link to
+    ``/dev/zero`` never ends. So only a regular file (a link's target too, with the link's text) is
+    read, never beyond :data:`READ_LIMIT`; anything else counts by its type, size and time.
+    """
+    facts = b""
+    with contextlib.suppress(OSError):
+        if path.is_symlink():
+            facts += os.fsencode(path.readlink()) + b"\0"
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > READ_LIMIT:
+            return facts + f"{stat.S_IFMT(info.st_mode)}:{info.st_size}:{info.st_mtime_ns}".encode()
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as file:
+            return facts + hashlib.sha256(file.read(READ_LIMIT + 1)).digest()
+    return facts + b"unreadable"
+
+
+MAX_DEPTH = 64
+"""Folders deeper than this are not walked: no input lies so deep (the loader refuses the path), and
+os.walk would recurse past Python's stack on a hostile tree."""
+
+
 def _files(folder: Path, skipped: set[Path]) -> list[Path]:
+    """Every file below ``folder`` in sorted order, without entering ``skipped`` or linked folders."""
     found: list[Path] = []
-    for top, folders, names in os.walk(folder):
-        here = Path(top)
-        folders[:] = sorted(f for f in folders if f not in SKIPPED_FOLDERS and here / f not in skipped)
-        found.extend(here / name for name in sorted(names))
-    return found
+    pending = [(folder, 0)]
+    while pending:
+        here, depth = pending.pop()
+        try:
+            entries = sorted(os.scandir(here), key=lambda entry: entry.name, reverse=True)
+        except OSError:
+            continue
+        for entry in entries:
+            path = here / entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in SKIPPED_FOLDERS and path not in skipped and depth < MAX_DEPTH:
+                    pending.append((path, depth + 1))
+            else:
+                found.append(path)
+    return sorted(found)
 
 
 @dataclass(frozen=True)
