@@ -13,10 +13,10 @@ import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from statusgen.themedirs import theme_dirs
 from statusgen.write.buildcache import BuildRecord, input_digest
@@ -34,6 +34,9 @@ class SiteReport:
     audience: str
     files: int
     bytes: int
+    rendered: int
+    """Pages rendered; the others were the previous build's (:mod:`statusgen.write.pagecache`)."""
+    pages: int
 
 
 def build(
@@ -58,9 +61,9 @@ def build(
     """
     record = BuildRecord.of(root, out)
     digest = input_digest(root, out, _request(root, audiences, feed_secrets))
-    known = record.reports_if_current(digest, now, real_now)
+    known = _known_reports(record.reports_if_current(digest, now, real_now))
     if known is not None:
-        return [SiteReport(*report) for report in known]
+        return known
     record.forget()
     # Imported here: a build with nothing to do never needs the loader, the models or the renderers.
     from statusgen.compute.changes import next_change
@@ -71,6 +74,23 @@ def build(
     if input_digest(root, out, _request(root, audiences, feed_secrets)) == digest:
         until = next_change(repo, now).at
         record.remember(digest, now, real_now, until, [astuple(report) for report in reports])
+    return reports
+
+
+def _known_reports(recorded: list[Any] | None) -> list[SiteReport] | None:
+    """The recorded build's reports, with nothing rendered this time; None when they are not reports."""
+    if recorded is None:
+        return None
+    reports = []
+    for report in recorded:
+        if not (
+            isinstance(report, list)
+            and len(report) == len(fields(SiteReport))
+            and isinstance(report[0], str)
+            and all(type(number) is int for number in report[1:])
+        ):
+            return None
+        reports.append(replace(SiteReport(*report), rendered=0))
     return reports
 
 
@@ -158,11 +178,14 @@ def _stage_site(
 ) -> SiteReport:
     from statusgen.render.site import render_site
     from statusgen.view.builder import build_view
+    from statusgen.write.pagecache import PageCache
 
     view = build_view(repo, audience_id, now, authors)
-    tree = render_site(view, theme_dirs(repo.root), secret)
+    cache = PageCache.of(repo.root, staging.target, audience_id)
+    tree = render_site(view, theme_dirs(repo.root), secret, cache)
     staging.write_site(audience_id, tree)
-    return SiteReport(audience_id, len(tree), tree.size)
+    cache.save()
+    return SiteReport(audience_id, len(tree), tree.size, cache.pages - cache.reused, cache.pages)
 
 
 # Set once in each build worker process, before any task runs; never in the main process.

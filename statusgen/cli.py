@@ -143,7 +143,10 @@ def build(root: Path, out: Path, audiences: tuple[str, ...], now: str | None) ->
     clock = _clock(root, now)
     secrets = os.environ.get(FEED_SECRETS_ENV)
     for site in build_sites(root, out, clock.now, audiences, real_now=clock.real, feed_secrets=secrets):
-        click.echo(f"{out / site.audience}/: {site.files} files, {site.bytes / 1024:.0f} KiB")
+        line = f"{out / site.audience}/: {site.files} files, {site.bytes / 1024:.0f} KiB"
+        if site.rendered < site.pages:
+            line += f" ({site.rendered} of {site.pages} pages rendered, the others unchanged)"
+        click.echo(line)
 
 
 @cli.command("next-change")

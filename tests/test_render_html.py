@@ -438,14 +438,15 @@ def test_feeds_are_linked_from_every_page(site: dict[str, bytes]) -> None:
 
 
 def test_every_time_is_a_time_element_with_a_zone(site: dict[str, bytes]) -> None:
+    shown = 0
     for path, page in pages(site).items():
-        times = page.all("time")
-        assert times or path == "404.html", path
-        for element in times:
+        for element in page.all("time"):
+            shown += 1
             assert datetime.fromisoformat(element.attrs["datetime"]).tzinfo is not None
             assert re.search(r"(\d\d:\d\d (CET|CEST)|^[A-Z][a-z]{2} \d+)$", element.text)
         outside = re.sub(r"<time [^>]*>.*?</time>|<title>.*?</title>", "", page.html)
         assert not re.search(r"\b\d\d:\d\d\b", outside), path
+    assert shown > len(site) / 4
 
 
 def test_private_sites_are_noindex_everywhere() -> None:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
+from functools import lru_cache
 
 from babel.dates import format_datetime, format_interval, format_skeleton
 from babel.lists import format_list
@@ -22,23 +23,34 @@ from statusgen.view.bars import SPANS
 from statusgen.view.types import DayBar, DayIncident, IncidentView, UptimeSeries
 
 # --- Formatting -------------------------
+# A site names the same few thousand days, minutes and figures on many pages, and Babel matches a
+# skeleton against the locale's patterns at every call: each result is worked out once per process.
+# The caches are keyed by the parts of a value a format reads, and Languages compare by identity.
+
+_CACHED = 1 << 16
+"""Entries per cache: far more than a site's distinct days or figures, bounded for a long ``serve``."""
 
 
 def format_day(day: date, now: datetime, lang: Language) -> str:
     """``Nov 23``, ``23. Nov.``, ``11月23日``; with the year when it is not the current one."""
-    return format_skeleton(_day_skeleton(day, now), day, locale=lang.locale)
+    return _day(day, day.year == now.year, lang)
+
+
+@lru_cache(maxsize=_CACHED)
+def _day(day: date, this_year: bool, lang: Language) -> str:
+    return format_skeleton("MMMd" if this_year else "yMMMd", day, locale=lang.locale)
 
 
 def format_day_span(first: date, last: date, now: datetime, lang: Language) -> str:
     """``Nov 23``, ``Nov 20 – 23``, ``Oct 30 – Nov 2``: CLDR's interval says the month once when it can."""
     if first == last:
         return format_day(first, now, lang)
-    skeleton = "MMMd" if first.year == last.year == now.year else "yMMMd"
-    return format_interval(first, last, skeleton, locale=lang.locale)
+    return _day_span(first, last, first.year == last.year == now.year, lang)
 
 
-def _day_skeleton(day: date, now: datetime) -> str:
-    return "MMMd" if day.year == now.year else "yMMMd"
+@lru_cache(maxsize=_CACHED)
+def _day_span(first: date, last: date, this_year: bool, lang: Language) -> str:
+    return format_interval(first, last, "MMMd" if this_year else "yMMMd", locale=lang.locale)
 
 
 def format_time(moment: datetime, now: datetime, lang: Language, style: str = "full") -> str:
@@ -50,17 +62,35 @@ def format_time(moment: datetime, now: datetime, lang: Language, style: str = "f
     local = moment.astimezone(now.tzinfo)
     if style == "day":
         return format_day(local.date(), now, lang)
-    clock = f"{format_skeleton('Hm', local, locale=lang.locale)} {_zone(local, lang)}"
+    clock = f"{_clock(local.hour, local.minute, lang)} {_zone(local, lang)}"
     if style == "clock":
         return clock
-    pattern = str(lang.locale.datetime_formats["medium"])
-    return pattern.replace("{1}", format_day(local.date(), now, lang)).replace("{0}", clock)
+    return _medium(lang).replace("{1}", format_day(local.date(), now, lang)).replace("{0}", clock)
+
+
+@lru_cache(maxsize=_CACHED)
+def _clock(hour: int, minute: int, lang: Language) -> str:
+    return format_skeleton("Hm", datetime(2000, 1, 1, hour, minute), locale=lang.locale)
 
 
 def _zone(local: datetime, lang: Language) -> str:
     """The zone's abbreviation in the language where CLDR has one (``MEZ``), else tzdata's (``CET``)."""
+    hour = local.replace(minute=0, second=0, microsecond=0)
+    # The name is the same all hour, unless the clocks change within it. Aware times in one zone
+    # compare by their wall clock alone, so the zone and the offset are part of the key.
+    shown = hour if hour.utcoffset() == local.utcoffset() else local
+    return _zone_name(shown, shown.tzinfo, shown.utcoffset(), lang)
+
+
+@lru_cache(maxsize=_CACHED)
+def _zone_name(local: datetime, zone: object, offset: timedelta | None, lang: Language) -> str:
     cldr = format_datetime(local, "z", locale=lang.locale)
     return (local.tzname() or cldr) if cldr.startswith(("+", "-")) else cldr
+
+
+@lru_cache(maxsize=64)
+def _medium(lang: Language) -> str:
+    return str(lang.locale.datetime_formats["medium"])
 
 
 def format_month(year: int, month: int, lang: Language) -> str:
@@ -69,6 +99,7 @@ def format_month(year: int, month: int, lang: Language) -> str:
     return text[:1].upper() + text[1:]
 
 
+@lru_cache(maxsize=_CACHED)
 def format_percent(value: float | None, lang: Language) -> str:
     """``99.97%``, ``99,97 %``; ``no data`` for None. Truncated, never rounded: 99.999 is not 100."""
     if value is None:
@@ -77,6 +108,7 @@ def format_percent(value: float | None, lang: Language) -> str:
     return cldr_percent(truncated / 100, locale=lang.locale, decimal_quantization=False)
 
 
+@lru_cache(maxsize=_CACHED)
 def format_duration(span: timedelta, lang: Language) -> str:
     """``35 min``, ``2 hr, 5 min``, ``3 days, 4 hr``: the two largest units."""
     minutes = max(0, int(span.total_seconds() // 60))

@@ -11,7 +11,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 
 from jinja2.environment import TemplateModule
@@ -20,6 +20,7 @@ from statusgen.compute.changes import RECENT_DAYS as _RECENT_DAYS
 from statusgen.model import ComponentStatus
 from statusgen.render.format import bars_css, format_month
 from statusgen.render.i18n import language
+from statusgen.render.pagekey import PageInputs, renderer
 from statusgen.render.theme import environment, stylesheet
 from statusgen.view.bars import INDICATOR_COLOURS
 from statusgen.view.types import AudienceView, ComponentView, GroupView, IncidentView
@@ -152,10 +153,53 @@ def _visible_rows(view: AudienceView) -> list[tuple[GroupView | None, list[Compo
 
 
 @dataclass(frozen=True)
+class Chrome:
+    """All a page reads of its audience besides its own context: its head, header and footer.
+
+    Templates know it as ``view``. A page reads nothing else of the view (the index and the uptime
+    report get what they show of it in their context), so its context, this and its clock are all
+    its inputs: what :meth:`Pages.key` digests.
+    """
+
+    site_name: str
+    title: str
+    description: str | None
+    base_url: str
+    access: str
+    timezone: str
+    language: str
+    uptime_days: int
+
+    @classmethod
+    def of(cls, view: AudienceView) -> Chrome:
+        return cls(
+            view.site_name,
+            view.title,
+            view.description,
+            view.base_url,
+            view.access,
+            view.timezone,
+            view.language,
+            view.uptime_days,
+        )
+
+
+@dataclass(frozen=True)
 class _Page:
     path: str
     template: str
     context: dict[str, object]
+    live: bool = False
+    """Whether the page moves with the build's clock: the index ("Updated …") and the page of an
+    ongoing incident or maintenance ("Ongoing for …", an overdue update). Every other page shows
+    what its context says, whenever it is built."""
+
+
+def page_clock(now: datetime, live: bool) -> datetime:
+    """The ``now`` a page is drawn at: the build's clock for a live page; else the start of the
+    current year in the audience's zone, which formats every time alike (only the year and the zone
+    decide how a time is written), so the page's bytes do not change from one build to the next."""
+    return now if live else now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0, fold=0)
 
 
 def _pages(view: AudienceView) -> Iterable[_Page]:
@@ -176,10 +220,13 @@ def _pages(view: AudienceView) -> Iterable[_Page]:
             "recent": recent[:_RECENT_MAX],
             "more_recent": len(recent[_RECENT_MAX:]),
             "recent_days": _RECENT_DAYS,
+            "overall": view.overall,
+            "join": view.join,
         },
+        live=True,
     )
     for item in everything:
-        yield _Page(f"{item.path}index.html", "incident.html", {"incident": item})
+        yield _Page(f"{item.path}index.html", "incident.html", {"incident": item}, live=item.is_open)
     months = history_months(view)
     yield _Page(
         "history/index.html",
@@ -203,7 +250,7 @@ def _pages(view: AudienceView) -> Iterable[_Page]:
         )
     lang = language(view.language)
     names = {m.key: format_month(m.year, m.month, lang) for m in (view.sla[0].months if view.sla else ())}
-    yield _Page("uptime/index.html", "uptime.html", {"month_names": names})
+    yield _Page("uptime/index.html", "uptime.html", {"month_names": names, "sla": view.sla})
     yield _Page("404.html", "404.html", {})
 
 
@@ -246,37 +293,51 @@ class Pages:
         assets = _assets(view, stylesheet(theme_dirs, view.theme))
         self.assets: Mapping[str, bytes] = assets.files
         self._common = {
-            "view": view,
-            "now": view.now,
+            "view": Chrome.of(view),
             "assets": assets,
             "dev_script": dev_script,
             "dev_error": dev_error,
             "webcal": "webcal://" + view.base_url.split("://", 1)[1],
         }
         self._pages = {page.path: page for page in _pages(view)}
-        self._links: dict[int, tuple[Callable[[str], str], TemplateModule]] = {}
+        self._links: dict[tuple[int, bool], tuple[Callable[[str], str], TemplateModule]] = {}
+        # Assets are named by their bytes, so their names stand for them.
+        names = {key: value for key, value in self._common.items() if key != "assets"}
+        shown = (assets.stylesheets, assets.logo, assets.logo_dark, assets.favicon)
+        self._inputs = PageInputs(renderer(theme_dirs, view.theme), names, shown)
 
     @property
     def paths(self) -> Collection[str]:
         """Site-relative POSIX paths of the pages, in site order."""
         return self._pages.keys()
 
+    def key(self, path: str) -> str:
+        """A digest of everything the page at ``path`` is rendered from: the same key, the same bytes."""
+        page = self._pages[path]
+        return self._inputs.key((path, page.template, page.live, self._clock(page), page.context))
+
     def render(self, path: str) -> bytes:
         """The page at ``path`` (one of :attr:`paths`)."""
         page = self._pages[path]
         template = self._env.get_template(page.template)
-        url, macros = self._linked(page.path)
-        return template.render(**self._common, **page.context, url=url, macros=macros).encode()
+        now = self._clock(page)
+        url, macros = self._linked(page)
+        context = {**self._common, **page.context, "now": now, "live": page.live}
+        return template.render(**context, url=url, macros=macros).encode()
 
-    def _linked(self, page_path: str) -> tuple[Callable[[str], str], TemplateModule]:
-        """The ``url`` function of a page, and the theme's macros bound to it.
+    def _clock(self, page: _Page) -> datetime:
+        return page_clock(self.view.now, page.live)
+
+    def _linked(self, page: _Page) -> tuple[Callable[[str], str], TemplateModule]:
+        """The ``url`` function of a page, and the theme's macros bound to it and to its clock.
 
         Macros make links, so they need ``url``; imported ``with context`` they would be evaluated
-        again for every page. Pages at the same depth share both, so each is made once per depth.
+        again for every page. Pages at the same depth and of the same clock share both.
         """
-        depth = -1 if page_path == "404.html" else page_path.count("/")
-        if depth not in self._links:
-            url = _linker(self.view, page_path)
-            macros = self._env.get_template("_macros.html").make_module({**self._common, "url": url})
-            self._links[depth] = (url, macros)
-        return self._links[depth]
+        depth = -1 if page.path == "404.html" else page.path.count("/")
+        if (depth, page.live) not in self._links:
+            url = _linker(self.view, page.path)
+            context = {**self._common, "url": url, "now": self._clock(page), "live": page.live}
+            macros = self._env.get_template("_macros.html").make_module(context)
+            self._links[depth, page.live] = (url, macros)
+        return self._links[depth, page.live]

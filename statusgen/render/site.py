@@ -18,19 +18,36 @@ from statusgen.render.meta import render_meta
 from statusgen.render.secret import secret_feed_files
 from statusgen.render.uptime import render_uptime
 from statusgen.view.types import AudienceView
+from statusgen.write.pagecache import PageCache
 from statusgen.write.tree import OutputTree
 
 
-def render_site(view: AudienceView, theme_dirs: Sequence[Path], feed_secret: str | None = None) -> OutputTree:
+def render_site(
+    view: AudienceView,
+    theme_dirs: Sequence[Path],
+    feed_secret: str | None = None,
+    cache: PageCache | None = None,
+) -> OutputTree:
     """Every file of ``view``'s site, in memory.
 
     :param theme_dirs: where themes are looked up, first match wins.
     :param feed_secret: a private audience's secret feed address (:mod:`statusgen.render.secret`).
+    :param cache: pages the previous build rendered; a page found there with its key is not rendered.
+        It is told this build's pages.
     """
     pages = Pages(view, theme_dirs)
     tree = OutputTree()
     tree.update(pages.assets)
-    tree.update({path: pages.render(path) for path in pages.paths})
+    for path in pages.paths:
+        if cache is None:
+            tree.add(path, pages.render(path))
+            continue
+        key = pages.key(path)
+        content = cache.get(path, key)
+        if content is None:
+            content = pages.render(path)
+        cache.put(path, key, content)
+        tree.add(path, content)
     tree.update(data_files(view, list(tree)))
     if feed_secret is not None:
         tree.update(secret_feed_files(view, feed_secret))

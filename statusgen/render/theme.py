@@ -67,11 +67,22 @@ def environment(
     most once in it; compiled templates are also kept in the repository's build cache (the first of
     ``theme_dirs`` is the repository's ``themes/``), so later builds load them instead.
     """
-    own = tuple(path / "templates" for path in _theme_paths(theme_dirs, theme))
-    default = tuple(path / "templates" for path in _theme_paths(theme_dirs, "default"))
+    own, default = _template_folders(theme_dirs, theme)
     # Without a repository in front (the built-in themes alone), nothing is cached: never inside the package.
     root = None if theme_dirs[0] == BUILTIN_THEMES else theme_dirs[0].parent
     return _environment_for(own, default, language(language_tag), root)
+
+
+def template_folders(theme_dirs: Sequence[Path], theme: str) -> tuple[Path, ...]:
+    """Every folder the templates of ``theme`` are looked up in, the theme's own first."""
+    own, default = _template_folders(theme_dirs, theme)
+    return tuple(dict.fromkeys((*own, *default)))
+
+
+def _template_folders(theme_dirs: Sequence[Path], theme: str) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    own = tuple(path / "templates" for path in _theme_paths(theme_dirs, theme))
+    default = tuple(path / "templates" for path in _theme_paths(theme_dirs, "default"))
+    return own, default
 
 
 @lru_cache(maxsize=16)

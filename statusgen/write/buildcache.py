@@ -70,9 +70,18 @@ def input_digest(root: Path, outputs: Path, extra: str) -> str:
     for path in _files(top, skipped):
         digest.update(f"\0{path.relative_to(top).as_posix()}\0".encode())
         digest.update(_fingerprint(path))
+    digest.update(package_digest().encode())
+    return digest.hexdigest()
+
+
+def package_digest() -> str:
+    """A digest of the statusgen package in use: every file's name, size and time.
+
+    The installed package changes only with an install or an edit, both of which change its files'
+    times or sizes; reading them would cost more than the whole check.
+    """
     package = Path(__file__).resolve().parent.parent
-    # The installed package changes only with an install or an edit, both of which change its files'
-    # times or sizes; reading them would cost more than the whole check.
+    digest = hashlib.sha256()
     for path in _files(package, set()):
         facts = path.stat()
         digest.update(
