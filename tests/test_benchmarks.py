@@ -82,12 +82,21 @@ def test_generator_refuses_fewer_than_two_audiences(tmp_path: Path) -> None:
     assert "--audiences must be at least 2" in result.stderr
 
 
-def test_run_prints_a_table_row_per_size(capsys: pytest.CaptureFixture[str], bench) -> None:
-    bench[1].main(["--sizes", "4x4x2", "--runs", "1", "--years", "1"])
-    header, rule, row = capsys.readouterr().out.splitlines()
-    assert header.startswith("| components × incidents × audiences |")
-    assert row.startswith("| 4 × 4 × 2 | ")
-    assert header.count("|") == rule.count("|") == row.count("|")
+def test_run_prints_its_command_and_two_tables_with_a_row_per_size(
+    capsys: pytest.CaptureFixture[str], bench
+) -> None:
+    bench[1].main(["--sizes", "4x4x2", "--runs", "1", "--years", "1", "--edits", "0"])
+    command, blank, *speed, blank_too, header, rule, row = capsys.readouterr().out.splitlines()
+    assert command.startswith("Command: `") and command.endswith(
+        "run.py --sizes 4x4x2 --runs 1 --years 1 --edits 0`"
+    )
+    assert blank == blank_too == ""
+    for table in (speed, [header, rule, row]):
+        assert table[0].startswith("| components × incidents × audiences |")
+        assert table[2].startswith("| 4 × 4 × 2 | ")
+        assert table[0].count("|") == table[1].count("|") == table[2].count("|")
+    assert "one incident edited" in speed[0] and "status-log line added" in speed[0]
+    assert "PSS, all processes" in header
 
 
 def test_scaling_compares_only_sizes_that_double_incidents(bench) -> None:
@@ -95,7 +104,10 @@ def test_scaling_compares_only_sizes_that_double_incidents(bench) -> None:
 
     def result(components: int, incidents: int, seconds: float):
         spec = generate_module.Spec(components, incidents, 5, 2, 1)
-        return run.Result(spec, 0, 0, [seconds], [seconds], [0.1], [0.1], [0.5], 0, 0, 0, 0, 0, None)
+        cold = run.Timings([run.BuildRun(seconds, seconds, 0, None)])
+        again = run.Timings([run.BuildRun(0.1, 0.1, 0, None)])
+        sampled = run.BuildRun(seconds, seconds, 0, 0)
+        return run.Result(spec, 0, 0, cold, sampled, again, again, again, [0.5], 0, 0, 0, 0, None)
 
     results = [result(100, 5000, 4.0), result(200, 5000, 5.0), result(200, 10000, 10.5)]
     assert list(run.scaling_lines(results)) == [
