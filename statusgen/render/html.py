@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 
@@ -52,6 +52,12 @@ class _Assets:
     logo_dark: str | None
     favicon: tuple[str, str] | None
     """(site path, MIME type)."""
+    still_favicon: tuple[str, str] | None
+    """The favicon of the pages that do not move with the clock (:attr:`_Page.live`)."""
+
+    def on(self, live: bool) -> _Assets:
+        """The assets as a live page, or any other, links them."""
+        return self if live else replace(self, favicon=self.still_favicon)
 
 
 def _assets(view: AudienceView, css: bytes) -> _Assets:
@@ -70,20 +76,30 @@ def _assets(view: AudienceView, css: bytes) -> _Assets:
         named[key] = path
     if "css" in named:
         stylesheets.append(named["css"])
-    favicon = None
     if "favicon" in named:
         suffix = PurePosixPath(named["favicon"]).suffix.lower()
-        favicon = (named["favicon"], _FAVICON_TYPES.get(suffix, "image/png"))
+        favicon = still = (named["favicon"], _FAVICON_TYPES.get(suffix, "image/png"))
     else:
-        # A dot in the colour of the overall status, so a browser tab shows it at a glance.
-        dot = (
-            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
-            f'<circle cx="8" cy="8" r="7" fill="{INDICATOR_COLOURS[view.overall.indicator]}"/></svg>'
-        ).encode()
-        path = f"assets/{hashed_name('favicon.svg', dot)}"
-        files[path] = dot
-        favicon = (path, "image/svg+xml")
-    return _Assets(files, stylesheets, named.get("logo"), named.get("logo_dark"), favicon)
+        # On live pages, a dot in the colour of the overall status, so a browser tab shows it at a
+        # glance; other pages would have to change with every status, so theirs is in the accent.
+        favicon = _dot(files, INDICATOR_COLOURS[view.overall.indicator])
+        still = _dot(files, view.branding.accent or _DEFAULT_ACCENT)
+    return _Assets(files, stylesheets, named.get("logo"), named.get("logo_dark"), favicon, still)
+
+
+_DEFAULT_ACCENT = "#3b5bdb"
+"""The default theme's ``--accent``."""
+
+
+def _dot(files: dict[str, bytes], colour: str) -> tuple[str, str]:
+    """Add a round favicon of ``colour`` to ``files``; its (site path, MIME type)."""
+    dot = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+        f'<circle cx="8" cy="8" r="7" fill="{colour}"/></svg>'
+    ).encode()
+    path = f"assets/{hashed_name('favicon.svg', dot)}"
+    files[path] = dot
+    return path, "image/svg+xml"
 
 
 # --- Pages ----------------------------------------------------------------------------------------
@@ -294,17 +310,16 @@ class Pages:
         self.assets: Mapping[str, bytes] = assets.files
         self._common = {
             "view": Chrome.of(view),
-            "assets": assets,
             "dev_script": dev_script,
             "dev_error": dev_error,
             "webcal": "webcal://" + view.base_url.split("://", 1)[1],
         }
         self._pages = {page.path: page for page in _pages(view)}
         self._links: dict[tuple[int, bool], tuple[Callable[[str], str], TemplateModule]] = {}
-        # Assets are named by their bytes, so their names stand for them.
-        names = {key: value for key, value in self._common.items() if key != "assets"}
-        shown = (assets.stylesheets, assets.logo, assets.logo_dark, assets.favicon)
-        self._inputs = PageInputs(renderer(theme_dirs, view.theme), names, shown)
+        self._assets = assets
+        # Assets are named by their bytes, so their names stand for them; a page's favicon is its own.
+        shown = (assets.stylesheets, assets.logo, assets.logo_dark)
+        self._inputs = PageInputs(renderer(theme_dirs, view.theme), self._common, shown)
 
     @property
     def paths(self) -> Collection[str]:
@@ -314,16 +329,21 @@ class Pages:
     def key(self, path: str) -> str:
         """A digest of everything the page at ``path`` is rendered from: the same key, the same bytes."""
         page = self._pages[path]
-        return self._inputs.key((path, page.template, page.live, self._clock(page), page.context))
+        favicon = self._assets.on(page.live).favicon
+        return self._inputs.key((path, page.template, page.live, self._clock(page), favicon, page.context))
 
     def render(self, path: str) -> bytes:
         """The page at ``path`` (one of :attr:`paths`)."""
         page = self._pages[path]
         template = self._env.get_template(page.template)
-        now = self._clock(page)
         url, macros = self._linked(page)
-        context = {**self._common, **page.context, "now": now, "live": page.live}
+        context = {**self._around(page), **page.context}
         return template.render(**context, url=url, macros=macros).encode()
+
+    def _around(self, page: _Page) -> dict[str, object]:
+        """What a page and its macros read besides the page's own context."""
+        live = page.live
+        return {**self._common, "assets": self._assets.on(live), "now": self._clock(page), "live": live}
 
     def _clock(self, page: _Page) -> datetime:
         return page_clock(self.view.now, page.live)
@@ -337,7 +357,7 @@ class Pages:
         depth = -1 if page.path == "404.html" else page.path.count("/")
         if (depth, page.live) not in self._links:
             url = _linker(self.view, page.path)
-            context = {**self._common, "url": url, "now": self._clock(page), "live": page.live}
+            context = {**self._around(page), "url": url}
             macros = self._env.get_template("_macros.html").make_module(context)
             self._links[depth, page.live] = (url, macros)
         return self._links[depth, page.live]
