@@ -181,10 +181,11 @@ def _stage_site(
     from statusgen.write.pagecache import PageCache
 
     view = build_view(repo, audience_id, now, authors)
-    cache = PageCache.of(repo.root, staging.target, audience_id)
+    public = repo.audiences[audience_id].access == "public"
+    cache = PageCache.of(repo.root, staging.target, audience_id, keep_copies=public)
     tree = render_site(view, theme_dirs(repo.root), secret, cache)
     staging.write_site(audience_id, tree)
-    cache.save()
+    cache.save(tree, staging.folder / audience_id)
     return SiteReport(audience_id, len(tree), tree.size, cache.pages - cache.reused, cache.pages)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -159,7 +160,7 @@ def test_builds_after_random_edits_equal_cold_builds(tmp_path: Path, seed: int) 
     now = START
     incremental(root, out, now)
     reused_after_small_edit = False
-    for round_number in range(8):
+    for round_number in range(6):
         chosen = [rng.choice(EDITS) for _ in range(rng.choice([1, 1, 2]))]
         for edit in chosen:
             now = edit(root, rng, now)
@@ -181,7 +182,7 @@ def test_a_changed_or_corrupt_cache_is_not_trusted(tmp_path: Path) -> None:
     page = next((out / "public" / "incidents").rglob("index.html"))
     page.write_bytes(page.read_bytes().replace(b"<main", b"<mAin"))
     next((out / "internal" / "incidents").rglob("index.html")).unlink()
-    records = sorted((cache_folder(root) / "pages").glob("*.json"))
+    records = sorted((cache_folder(root) / "pages").glob("*/pages.json"))
     assert len(records) == 3
     records[0].write_text("{not json")
     records[1].write_text(json.dumps({"index.html": "abc", "404.html": [1, 2]}))
@@ -189,3 +190,22 @@ def test_a_changed_or_corrupt_cache_is_not_trusted(tmp_path: Path) -> None:
     sites = incremental(root, out, later)
     assert files_of(out) == cold(root, tmp_path / "cold", later)
     assert all(site is None or site[0] >= 1 for site in sites.values())
+
+
+def test_a_restored_cache_without_the_output_renders_only_private_sites(tmp_path: Path) -> None:
+    """As in CI: the cache comes back, the previous output does not. Public pages come from the
+    cache's copies; private pages were never copied, so those sites render again."""
+    root = generated(tmp_path / "repo")
+    out = tmp_path / "site"
+    incremental(root, out, START)
+    shutil.rmtree(out)
+    later = START + timedelta(minutes=1)
+    sites = incremental(root, out, later)
+    assert files_of(out) == cold(root, tmp_path / "cold", later)
+    public = sites["public"]
+    assert public and public[0] < public[1] / 2
+    assert sites["internal"] is None and sites["partner-acme"] is None
+    # Not a byte of a private page is in the cache: the internal site's title is on each of its pages.
+    cached = b"".join(path.read_bytes() for path in cache_folder(root).rglob("*") if path.is_file())
+    assert b"Northwind Status" in cached
+    assert b"Northwind Internal Status" not in cached

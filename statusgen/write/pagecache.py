@@ -2,17 +2,23 @@
 
 A page's key digests everything it is rendered from (:meth:`statusgen.render.html.Pages.key`). For
 each site of each output folder, the build cache records every page's key and the digest of the bytes
-written for it. The bytes themselves are the live site's files: a page whose key is the recorded one
-is read back from there, and used only if its bytes still have the recorded digest. So a site edited,
-restored from elsewhere, half-written or removed by anything else is simply rendered again, and so is
-everything when the record is missing or corrupt: the cache is never trusted, only checked.
+written for it. The bytes are looked for in the live site, and for a public site also in the cache's
+own copy (hard links where the file system allows), which is what a CI runner restores without the
+previous output. A page is taken only if its bytes still have the recorded digest: a site edited,
+half-written or removed by anything else is simply rendered again, and so is everything when the
+record is missing or corrupt. The cache is never trusted, only checked.
+
+A private site's pages are never copied into the cache: a CI cache can be read by runs that may not
+read the private site.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 from statusgen.write.buildcache import cache_folder, read_entry, write_entry
@@ -25,14 +31,16 @@ def content_digest(content: bytes) -> str:
 class PageCache:
     """What one site's previous build rendered, and what this build renders, for :meth:`save`."""
 
-    def __init__(self, record: Path, site: Path) -> None:
+    def __init__(self, folder: Path, site: Path, *, keep_copies: bool) -> None:
         """
-        :param record: the record's file in the build cache.
-        :param site: the live site the record's pages were written to.
+        :param folder: the site's folder in the build cache.
+        :param site: the live site the recorded pages were written to.
+        :param keep_copies: whether the cache keeps a copy of each page (public sites only).
         """
-        self._record = record
+        self._record = folder / "pages.json"
+        self._copies = folder / "copies" if keep_copies else None
         self._site = site
-        entry = read_entry(record) or {}
+        entry = read_entry(self._record) or {}
         self._known = {
             path: (key, digest)
             for path, value in entry.items()
@@ -44,22 +52,24 @@ class PageCache:
         """Pages found here."""
 
     @classmethod
-    def of(cls, root: Path, outputs: Path, audience: str) -> PageCache:
+    def of(cls, root: Path, outputs: Path, audience: str, *, keep_copies: bool) -> PageCache:
         """The cache of ``audience``'s site in the output folder ``outputs`` of the repository ``root``."""
         live = outputs.resolve()
         name = hashlib.sha256(os.fsencode(live) + b"\0" + audience.encode()).hexdigest()[:24]
-        return cls(cache_folder(root) / "pages" / f"{name}.json", live / audience)
+        return cls(cache_folder(root) / "pages" / name, live / audience, keep_copies=keep_copies)
 
     def get(self, path: str, key: str) -> bytes | None:
         """The bytes of the page at ``path`` if the previous build wrote them for ``key``; else None."""
         known = self._known.get(path)
         if known is None or known[0] != key:
             return None
-        content = _regular_file(self._site / path)
-        if content is None or content_digest(content) != known[1]:
-            return None
-        self.reused += 1
-        return content
+        places = [self._site / path] if self._copies is None else [self._site / path, self._copies / known[1]]
+        for place in places:
+            content = _regular_file(place)
+            if content is not None and content_digest(content) == known[1]:
+                self.reused += 1
+                return content
+        return None
 
     def put(self, path: str, key: str, content: bytes) -> None:
         """Note that this build gives the page at ``path`` these bytes for ``key``."""
@@ -70,10 +80,33 @@ class PageCache:
         """Pages this build put."""
         return len(self._kept)
 
-    def save(self) -> None:
-        """Record this build's pages (those not put are forgotten); a cache that cannot be written is
-        left as it is."""
-        write_entry(self._record, self._kept)
+    def save(self, pages: Mapping[str, bytes], written: Path) -> None:
+        """Record this build's pages (those not put are forgotten), keeping copies of a public site's.
+
+        :param pages: the site's files, the pages among them.
+        :param written: the folder they were written to, whose files copies are linked to.
+
+        A cache that cannot be written is left as it is.
+        """
+        with contextlib.suppress(OSError):
+            if self._copies is not None:
+                self._keep_copies(pages, written, self._copies)
+            write_entry(self._record, self._kept)
+
+    def _keep_copies(self, pages: Mapping[str, bytes], written: Path, copies: Path) -> None:
+        copies.mkdir(parents=True, exist_ok=True)
+        wanted = {digest: path for path, (_, digest) in self._kept.items()}
+        for copy in copies.iterdir():
+            if copy.name not in wanted:
+                copy.unlink()
+        for digest, path in wanted.items():
+            copy = copies / digest
+            if copy.exists():
+                continue
+            try:
+                os.link(written / path, copy)
+            except OSError:  # another file system: a copy of its own
+                copy.write_bytes(pages[path])
 
 
 def _regular_file(path: Path) -> bytes | None:
