@@ -184,7 +184,7 @@ def _stage_site(
     public = repo.audiences[audience_id].access == "public"
     cache = PageCache.of(repo.root, staging.target, audience_id, keep_copies=public)
     tree = render_site(view, theme_dirs(repo.root), secret, cache)
-    staging.write_site(audience_id, tree)
+    staging.write_site(audience_id, tree, cache.unchanged)
     cache.save(tree, staging.folder / audience_id)
     return SiteReport(audience_id, len(tree), tree.size, cache.pages - cache.reused, cache.pages)
 

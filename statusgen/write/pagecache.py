@@ -50,6 +50,10 @@ class PageCache:
         self._kept: dict[str, list[str]] = {}
         self.reused = 0
         """Pages found here."""
+        self._found: dict[str, tuple[bytes, str]] = {}
+        """The bytes :meth:`get` returned and their digest, which :meth:`put` need not work out again."""
+        self.unchanged: set[str] = set()
+        """The pages found in the live site (:meth:`statusgen.write.tree.Staging.write_site` links them)."""
 
     @classmethod
     def of(cls, root: Path, outputs: Path, audience: str, *, keep_copies: bool) -> PageCache:
@@ -68,12 +72,17 @@ class PageCache:
             content = _regular_file(place)
             if content is not None and content_digest(content) == known[1]:
                 self.reused += 1
+                if place == places[0]:
+                    self.unchanged.add(path)
+                self._found[path] = (content, known[1])
                 return content
         return None
 
     def put(self, path: str, key: str, content: bytes) -> None:
         """Note that this build gives the page at ``path`` these bytes for ``key``."""
-        self._kept[path] = [key, content_digest(content)]
+        found = self._found.pop(path, None)
+        digest = found[1] if found is not None and found[0] is content else content_digest(content)
+        self._kept[path] = [key, digest]
 
     @property
     def pages(self) -> int:

@@ -13,6 +13,7 @@ right then, the next one puts the previous output back.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -77,9 +78,13 @@ class Staging:
     def folder(self) -> Path:
         return _beside(self.target, "new")
 
-    def write_site(self, name: str, tree: Mapping[str, bytes]) -> None:
-        """Write ``tree`` as the site ``name``; a file the live site holds with the same bytes is linked."""
-        _write_tree(tree, self.folder / name, previous=self.target / name)
+    def write_site(self, name: str, tree: Mapping[str, bytes], unchanged: Collection[str] = ()) -> None:
+        """Write ``tree`` as the site ``name``; a file the live site holds with the same bytes is linked.
+
+        :param unchanged: paths whose live file was just read and found to hold these bytes, so they
+            are linked without being compared again.
+        """
+        _write_tree(tree, self.folder / name, previous=self.target / name, unchanged=unchanged)
 
     def commit(self, replaced: Collection[str]) -> None:
         """Carry every live entry but the ``replaced`` sites into the new folder, then swap it in."""
@@ -184,15 +189,16 @@ def _renameat2() -> Callable[..., int] | None:
     return function
 
 
-def _write_tree(tree: Mapping[str, bytes], root: Path, previous: Path) -> None:
+def _write_tree(tree: Mapping[str, bytes], root: Path, previous: Path, unchanged: Collection[str]) -> None:
     for path, content in tree.items():
         destination = root / path
         destination.parent.mkdir(parents=True, exist_ok=True)
         old = previous / path
-        if _same_bytes(old, content):
-            _carry_over(old, destination)
-        else:
-            destination.write_bytes(content)
+        if path in unchanged or _same_bytes(old, content):
+            with contextlib.suppress(OSError):  # gone since: written below
+                _carry_over(old, destination)
+                continue
+        destination.write_bytes(content)
 
 
 def _same_bytes(path: Path, content: bytes) -> bool:
