@@ -145,7 +145,7 @@ def build(root: Path, out: Path, audiences: tuple[str, ...], now: str | None) ->
     for site in build_sites(root, out, clock.now, audiences, real_now=clock.real, feed_secrets=secrets):
         line = f"{out / site.audience}/: {site.files} files, {site.bytes / 1024:.0f} KiB"
         if site.rendered < site.pages:
-            line += f" ({site.rendered} of {site.pages} pages rendered, the others unchanged)"
+            line += f" ({site.rendered} of {site.pages} pages and feeds rendered, the others unchanged)"
         click.echo(line)
 
 

@@ -21,7 +21,7 @@ from statusgen.write.buildcache import cache_folder
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 START = datetime(2026, 6, 1, 18, 0, tzinfo=UTC)
-RENDERED = re.compile(r"^(.*)/: \d+ files, \d+ KiB(?: \((\d+) of (\d+) pages rendered)?", re.MULTILINE)
+RENDERED = re.compile(r"^(.*)/: \d+ files, \d+ KiB(?: \((\d+) of (\d+) pages and feeds rendered)?", re.M)
 
 
 def generated(root: Path) -> Path:

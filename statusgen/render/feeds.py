@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
 from html import escape
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]  # ships no type hints
@@ -30,7 +32,24 @@ class _Feed:
     incidents: tuple[IncidentView, ...]
 
 
-def render_feeds(view: AudienceView, prefix: str = "") -> dict[str, bytes]:
+@dataclass(frozen=True)
+class _Site:
+    """All a feed reads of its audience."""
+
+    title: str
+    site_name: str
+    base_url: str
+    language: str
+    today: datetime
+    """Local midnight: an empty feed's date."""
+
+
+Memo = Callable[[str, object, Callable[[], bytes]], bytes]
+"""``memo(path, inputs, make)``: the file at ``path``, made by ``make`` from ``inputs`` alone, or the
+bytes a previous build made from the same inputs (:class:`statusgen.write.pagecache.PageCache`)."""
+
+
+def render_feeds(view: AudienceView, prefix: str = "", memo: Memo | None = None) -> dict[str, bytes]:
     """``history.rss``/``.atom`` and ``components/<id>/history.rss``/``.atom`` for every component.
 
     Every component gets its feeds, even one without entries, so a subscription made today keeps
@@ -38,15 +57,31 @@ def render_feeds(view: AudienceView, prefix: str = "") -> dict[str, bytes]:
 
     :param prefix: a folder the feeds are published in (their own ``self`` links say so); their
         entries still link to the pages at the site's root.
+    :param memo: where a feed made before from the same inputs is taken from.
     """
     everything = view.incidents + view.maintenances
+    site = _Site(
+        view.title,
+        view.site_name,
+        view.base_url,
+        view.language,
+        view.now.replace(hour=0, minute=0, second=0, microsecond=0),
+    )
     feeds = [_Feed(f"{prefix}history", view.title, view.base_url, everything)]
     feeds += [_component_feed(view, component, view.items_by_id, prefix) for component in view.components]
     files: dict[str, bytes] = {}
     for feed in feeds:
-        files[f"{feed.path}.rss"] = _generator(view, feed, "rss").rss_str(pretty=True)
-        files[f"{feed.path}.atom"] = _generator(view, feed, "atom").atom_str(pretty=True)
+        for extension in ("rss", "atom"):
+            path = f"{feed.path}.{extension}"
+            make = partial(_feed_bytes, site, feed, extension)
+            files[path] = make() if memo is None else memo(path, (site, feed, extension), make)
     return files
+
+
+def _feed_bytes(site: _Site, feed: _Feed, extension: str) -> bytes:
+    generator = _generator(site, feed, extension)
+    data: bytes = generator.rss_str(pretty=True) if extension == "rss" else generator.atom_str(pretty=True)
+    return data
 
 
 def _component_feed(
@@ -61,27 +96,26 @@ def _component_feed(
     )
 
 
-def _generator(view: AudienceView, feed: _Feed, extension: str) -> FeedGenerator:
-    self_url = f"{view.base_url}{feed.path}.{extension}"
+def _generator(site: _Site, feed: _Feed, extension: str) -> FeedGenerator:
+    self_url = f"{site.base_url}{feed.path}.{extension}"
     entries = _newest_updates(feed.incidents)
     generator = FeedGenerator()
     generator.id(self_url)
     generator.title(feed.title)
-    lang = language(view.language)
+    lang = language(site.language)
     generator.description(lang.gettext("Incident and maintenance updates from %(title)s", title=feed.title))
-    generator.author(name=view.site_name)
+    generator.author(name=site.site_name)
     # feedgen's RSS <link> is the last link given, which must be the page, not the feed itself.
     generator.link(href=self_url, rel="self", type=_MEDIA_TYPES[extension])
     generator.link(href=feed.page_url, rel="alternate")
-    generator.language(view.language)
+    generator.language(site.language)
     generator.generator("statusgen")
     # feedgen stamps the wall clock here unless told otherwise; the newest entry keeps it reproducible.
     # An empty feed says today's local midnight, not the build time: an unchanged site stays the same
     # bytes from one build to the next, so a deploy can tell nothing changed.
-    today = view.now.replace(hour=0, minute=0, second=0, microsecond=0)
-    generator.updated(entries[0][1].at if entries else today)
+    generator.updated(entries[0][1].at if entries else site.today)
     for incident, update in entries:
-        _add_entry(generator, view, lang, incident, update)
+        _add_entry(generator, site, lang, incident, update)
     return generator
 
 
@@ -92,9 +126,9 @@ def _newest_updates(incidents: Iterable[IncidentView]) -> list[tuple[IncidentVie
 
 
 def _add_entry(
-    generator: FeedGenerator, view: AudienceView, lang: Language, incident: IncidentView, update: UpdateView
+    generator: FeedGenerator, site: _Site, lang: Language, incident: IncidentView, update: UpdateView
 ) -> None:
-    url = update_url(view, incident, update)
+    url = update_url(site.base_url, incident, update)
     entry = generator.add_entry(order="append")
     entry.id(url)
     entry.guid(url, permalink=True)

@@ -332,6 +332,10 @@ class Pages:
         favicon = self._assets.on(page.live).favicon
         return self._inputs.key((path, page.template, page.live, self._clock(page), favicon, page.context))
 
+    def inputs_key(self, inputs: object) -> str:
+        """The key of another file of the site made from ``inputs`` alone (a feed)."""
+        return self._inputs.key(inputs)
+
     def render(self, path: str) -> bytes:
         """The page at ``path`` (one of :attr:`paths`)."""
         page = self._pages[path]

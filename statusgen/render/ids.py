@@ -31,6 +31,7 @@ def incident_url(view: AudienceView, incident: IncidentView) -> str:
     return view.base_url + incident.path
 
 
-def update_url(view: AudienceView, incident: IncidentView, update: UpdateView) -> str:
-    """Absolute URL of one update on its incident page; also its feed GUID, so never reused."""
-    return f"{incident_url(view, incident)}#{update.anchor}"
+def update_url(base_url: str, incident: IncidentView, update: UpdateView) -> str:
+    """Absolute URL of one update on its incident page (``base_url`` is the site's); also its feed
+    GUID, so never reused."""
+    return f"{base_url}{incident.path}#{update.anchor}"

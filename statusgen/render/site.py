@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from statusgen.render.api import render_api
 from statusgen.render.badges import render_badges
-from statusgen.render.feeds import render_feeds
+from statusgen.render.feeds import Memo, render_feeds
 from statusgen.render.html import Pages
 from statusgen.render.ical import render_ical
 from statusgen.render.meta import render_meta
@@ -39,26 +40,23 @@ def render_site(
     tree = OutputTree()
     tree.update(pages.assets)
     for path in pages.paths:
-        if cache is None:
-            tree.add(path, pages.render(path))
-            continue
-        key = pages.key(path)
-        content = cache.get(path, key)
-        if content is None:
-            content = pages.render(path)
-        cache.put(path, key, content)
-        tree.add(path, content)
-    tree.update(data_files(view, list(tree)))
+        render = partial(pages.render, path)
+        tree.add(path, render() if cache is None else cache.reuse(path, pages.key(path), render))
+    tree.update(data_files(view, list(tree), None if cache is None else partial(_memo, cache, pages)))
     if feed_secret is not None:
         tree.update(secret_feed_files(view, feed_secret))
     return tree
 
 
-def data_files(view: AudienceView, pages: Sequence[str]) -> dict[str, bytes]:
+def _memo(cache: PageCache, pages: Pages, path: str, inputs: object, make: Callable[[], bytes]) -> bytes:
+    return cache.reuse(path, pages.inputs_key(inputs), make)
+
+
+def data_files(view: AudienceView, pages: Sequence[str], memo: Memo | None = None) -> dict[str, bytes]:
     """Feeds, calendar, JSON API, badges, the uptime report's CSV and JSON, and the edge files of a
-    site whose pages are ``pages``."""
-    files: dict[str, bytes] = {}
-    for render in (render_feeds, render_ical, render_api, render_badges, render_uptime):
+    site whose pages are ``pages``; feeds made before from the same inputs are taken from ``memo``."""
+    files = render_feeds(view, memo=memo)
+    for render in (render_ical, render_api, render_badges, render_uptime):
         files.update(render(view))
     files.update(render_meta(view, [*pages, *files]))
     return files

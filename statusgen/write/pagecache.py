@@ -18,7 +18,7 @@ import contextlib
 import hashlib
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from statusgen.write.buildcache import cache_folder, read_entry, write_entry
@@ -78,6 +78,14 @@ class PageCache:
                 return content
         return None
 
+    def reuse(self, path: str, key: str, make: Callable[[], bytes]) -> bytes:
+        """The bytes of the file at ``path``: the previous build's for ``key``, else what ``make`` gives."""
+        content = self.get(path, key)
+        if content is None:
+            content = make()
+        self.put(path, key, content)
+        return content
+
     def put(self, path: str, key: str, content: bytes) -> None:
         """Note that this build gives the page at ``path`` these bytes for ``key``."""
         found = self._found.pop(path, None)
@@ -86,7 +94,7 @@ class PageCache:
 
     @property
     def pages(self) -> int:
-        """Pages this build put."""
+        """Files this build put."""
         return len(self._kept)
 
     def save(self, pages: Mapping[str, bytes], written: Path) -> None:
