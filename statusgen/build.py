@@ -164,7 +164,11 @@ def stage_sites(
     workers = min(len(audiences), os.cpu_count() or 1)
     if workers < 2:
         return [_stage_site(repo, a, now, authors, staging, secrets.get(a)) for a in audiences]
-    # Forked workers inherit the loaded repository instead of receiving a pickled copy.
+    # Forked workers inherit the loaded repository instead of receiving a pickled copy, and the
+    # renderers' modules instead of each importing them again.
+    import statusgen.render.site
+    import statusgen.view.builder  # noqa: F401
+
     context = multiprocessing.get_context("fork")
     initargs = (repo, authors, os.getpid())
     with ProcessPoolExecutor(workers, context, initializer=_adopt, initargs=initargs) as pool:
