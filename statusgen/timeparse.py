@@ -57,6 +57,13 @@ def parse_time(text: str, default_zone: tzinfo) -> datetime:
     return naive.replace(tzinfo=_zone(match["zone"], default_zone, text))
 
 
+def names_zone(text: str) -> bool:
+    """Whether ``text`` is a time that says its zone (``UTC``, ``+01:00``, ``Europe/Berlin``), so that
+    :func:`parse_time` reads it alike in every default zone. Text that is no time names none."""
+    match = _PATTERN.match(text)
+    return match is not None and match["zone"] is not None
+
+
 def _problem(day: str, clock: str) -> str:
     """What makes ``2026-02-30`` at ``24:00`` (the parts of a :data:`_PATTERN` match) impossible."""
     year, month, day_of_month = map(int, day.split("-"))
