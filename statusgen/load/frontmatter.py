@@ -6,7 +6,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from functools import lru_cache
 
@@ -17,6 +17,7 @@ from statusgen.timeparse import TimeFormatError, parse_time
 
 HEADING_EXAMPLE = "## 2026-11-20 14:10 UTC — Investigating"
 _INTERNAL = " [internal]"
+_SECOND = timedelta(seconds=1)
 
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _NOT_YAML_BREAK = re.compile(r"[\v\f\x1c-\x1e]")
@@ -124,7 +125,7 @@ def parse_updates(
     updates.sort(key=lambda u: (u.at, u.line))
     for earlier, later in itertools.pairwise(updates):
         # Same second, same anchor (``Update.anchor``); its formatting is left to those who show it.
-        if earlier.at.replace(microsecond=0) == later.at.replace(microsecond=0):
+        if _same_second(earlier.at, later.at):
             first, second = sorted((earlier.line, later.line))
             moment = later.at.astimezone(UTC)
             problems.append(
@@ -137,6 +138,12 @@ def parse_updates(
                 )
             )
     return updates, problems
+
+
+def _same_second(earlier: datetime, later: datetime) -> bool:
+    """Whether ``later`` (not before ``earlier``) falls in the same second. The difference first:
+    updates are minutes apart, and ``replace`` is slow."""
+    return later - earlier < _SECOND and earlier.replace(microsecond=0) == later.replace(microsecond=0)
 
 
 def _sections(document: Document, path: str, problems: list[Problem]) -> list[tuple[int, str, list[str]]]:
