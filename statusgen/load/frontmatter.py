@@ -37,6 +37,12 @@ UPDATE_HEADING = re.compile(
     r"(?:\s+(?P<internal>\[internal\]))?\s*$",
     re.IGNORECASE,
 )
+_WRITTEN_HEADING = re.compile(
+    r"## (?P<time>\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)? UTC) — (?P<status>[A-Za-z]+(?: [A-Za-z]+)?)"
+    r"(?: \[(?P<occurrence>\d{4}-\d\d-\d\d)\])?(?: (?P<internal>\[internal\]))?"
+)
+"""A heading as ``statusgen new`` and ``update`` write it, read into the groups (and spans) that
+:data:`UPDATE_HEADING` reads from it, without that pattern's backtracking: most headings are these."""
 _CLOSING = frozenset({IncidentStatus.RESOLVED, MaintenanceStatus.COMPLETED, MaintenanceStatus.CANCELLED})
 """Statuses that end an incident or maintenance for everyone (``Incident.resolved_at``), so no
 update that only some audiences see may have them."""
@@ -152,8 +158,11 @@ def _sections(document: Document, path: str, problems: list[Problem]) -> list[tu
     fence: str | None = None
     stray_text_reported = False
     for offset, line in enumerate(document.body):
+        markup = line[:1] in _MARKUP_START
+        if sections and not markup and _COMMENT not in line:
+            sections[-1][2].append(line)  # prose in an update, most lines: nothing to look for
+            continue
         line_no = document.body_line + offset
-        markup = line[:1] in _MARKUP_START  # most lines are prose: no need to try the patterns
         fence_match = _FENCE.match(line) if markup else None
         if fence_match and (fence is None or fence_match[1] == fence):
             fence = fence_match[1] if fence is None else None
@@ -232,7 +241,7 @@ def _update(
     zone: tzinfo,
     problems: list[Problem],
 ) -> Update | None:
-    match = UPDATE_HEADING.match(heading)
+    match = _WRITTEN_HEADING.fullmatch(heading) or UPDATE_HEADING.match(heading)
     if match is None or ("[" in heading and _misread_marker(heading, match)):
         suggestion = suggested_heading(heading, statuses, zone)
         message = f"expected an update heading such as '{suggestion}', found '{heading.strip()}'"
@@ -255,7 +264,7 @@ def _update(
     if internal and status in _CLOSING:
         problems.append(Problem(path, line_no, match.start("internal") + 1, _closing_message(status)))
         return None
-    return Update(at=at, status=status, internal=internal, body=body, line=line_no, occurrence=occurrence)
+    return Update(at, status, internal, body, line_no, occurrence)  # by position: keywords cost a third
 
 
 def _occurrence(match: re.Match[str], line_no: int, path: str, problems: list[Problem]) -> date | None:

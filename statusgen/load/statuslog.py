@@ -91,11 +91,14 @@ def _utc_time(text: str) -> datetime | None:
 
 
 _FIELDS_SET = {
-    (False, False): frozenset({"at", "status"}),
-    (True, False): frozenset({"at", "status", "source"}),
-    (False, True): frozenset({"at", "status", "note"}),
-    (True, True): frozenset({"at", "status", "source", "note"}),
+    (False, False): {"at", "status"},
+    (True, False): {"at", "status", "source"},
+    (False, True): {"at", "status", "note"},
+    (True, True): {"at", "status", "source", "note"},
 }
+"""The fields a line sets, by whether it has a source and a note: shared by the entries, which are
+frozen (``model_copy`` copies the set), so that tens of thousands of sets are not made, and walked by
+the cyclic garbage collector."""
 
 
 def _entry(at: datetime, status: ComponentStatus, source: str | None, note: str | None) -> LogEntry:
@@ -107,7 +110,7 @@ def _entry(at: datetime, status: ComponentStatus, source: str | None, note: str 
     """
     entry = LogEntry.__new__(LogEntry)
     _set(entry, "__dict__", {"at": at, "status": status, "source": source, "note": note})
-    _set(entry, "__pydantic_fields_set__", set(_FIELDS_SET[source is not None, note is not None]))
+    _set(entry, "__pydantic_fields_set__", _FIELDS_SET[source is not None, note is not None])
     _set(entry, "__pydantic_extra__", None)
     _set(entry, "__pydantic_private__", None)
     return entry
