@@ -54,9 +54,14 @@ def _clock(root: Path, now: str | None) -> Clock:
     """The command's clock; ``--now`` written without a zone is read in site.yaml's timezone, as every
     other time a person writes is (site.yaml is read only for that)."""
     from statusgen.clock import read_clock
+    from statusgen.timeparse import names_zone
+
+    if not now or names_zone(now):
+        # Without the loader: a build with nothing to do then imports neither it nor the models.
+        return read_clock(now)
     from statusgen.load import site_timezone
 
-    return read_clock(now, site_timezone(root)) if now else read_clock()
+    return read_clock(now, site_timezone(root))
 
 
 @cli.command()

@@ -5,9 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from statusgen.errors import Problem
-from statusgen.load.frontmatter import Document, parse_updates, split_front_matter, suggested_heading
+from statusgen.load.frontmatter import (
+    _WRITTEN_HEADING,
+    UPDATE_HEADING,
+    Document,
+    parse_updates,
+    split_front_matter,
+    suggested_heading,
+)
 from statusgen.model import IncidentStatus, MaintenanceStatus
 
 PATH = "incidents/x.md"
@@ -147,3 +156,13 @@ def test_an_internal_update_may_not_end_a_maintenance() -> None:
         "every audience's page; remove [internal], or post the internal note as its own update "
         "with another status"
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(_WRITTEN_HEADING, fullmatch=True))
+def test_written_headings_are_read_as_the_general_pattern_reads_them(heading: str) -> None:
+    """The shortcut for headings as statusgen writes them gives the same groups, at the same places."""
+    fast, general = _WRITTEN_HEADING.fullmatch(heading), UPDATE_HEADING.match(heading)
+    assert fast is not None and general is not None
+    names = ("time", "status", "occurrence", "internal")
+    assert [fast.span(name) for name in names] == [general.span(name) for name in names]

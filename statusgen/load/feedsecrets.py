@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from statusgen.errors import StatusgenError
-from statusgen.load.problems import did_you_mean
-from statusgen.model import Audience
+
+if TYPE_CHECKING:
+    from statusgen.model import Audience
 
 FEED_SECRETS_ENV = "STATUSGEN_FEED_SECRETS"
 MIN_LENGTH = 32
@@ -51,6 +53,8 @@ def _check(audience_id: str, secret: str, audiences: Mapping[str, Audience]) -> 
     audience = audiences.get(audience_id)
     where = f"{FEED_SECRETS_ENV}[{audience_id!r}]"
     if audience is None:
+        from statusgen.load.problems import did_you_mean  # with pydantic: only for this message
+
         raise StatusgenError(
             f"{FEED_SECRETS_ENV} names the audience {audience_id!r}, which does not exist"
             + did_you_mean(audience_id, list(audiences), listing="audiences")

@@ -6,7 +6,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from functools import lru_cache
 
@@ -17,6 +17,7 @@ from statusgen.timeparse import TimeFormatError, parse_time
 
 HEADING_EXAMPLE = "## 2026-11-20 14:10 UTC — Investigating"
 _INTERNAL = " [internal]"
+_SECOND = timedelta(seconds=1)
 
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _NOT_YAML_BREAK = re.compile(r"[\v\f\x1c-\x1e]")
@@ -36,6 +37,12 @@ UPDATE_HEADING = re.compile(
     r"(?:\s+(?P<internal>\[internal\]))?\s*$",
     re.IGNORECASE,
 )
+_WRITTEN_HEADING = re.compile(
+    r"## (?P<time>\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)? UTC) — (?P<status>[A-Za-z]+(?: [A-Za-z]+)?)"
+    r"(?: \[(?P<occurrence>\d{4}-\d\d-\d\d)\])?(?: (?P<internal>\[internal\]))?"
+)
+"""A heading as ``statusgen new`` and ``update`` write it, read into the groups (and spans) that
+:data:`UPDATE_HEADING` reads from it, without that pattern's backtracking: most headings are these."""
 _CLOSING = frozenset({IncidentStatus.RESOLVED, MaintenanceStatus.COMPLETED, MaintenanceStatus.CANCELLED})
 """Statuses that end an incident or maintenance for everyone (``Incident.resolved_at``), so no
 update that only some audiences see may have them."""
@@ -124,7 +131,7 @@ def parse_updates(
     updates.sort(key=lambda u: (u.at, u.line))
     for earlier, later in itertools.pairwise(updates):
         # Same second, same anchor (``Update.anchor``); its formatting is left to those who show it.
-        if earlier.at.replace(microsecond=0) == later.at.replace(microsecond=0):
+        if _same_second(earlier.at, later.at):
             first, second = sorted((earlier.line, later.line))
             moment = later.at.astimezone(UTC)
             problems.append(
@@ -139,14 +146,23 @@ def parse_updates(
     return updates, problems
 
 
+def _same_second(earlier: datetime, later: datetime) -> bool:
+    """Whether ``later`` (not before ``earlier``) falls in the same second. The difference first:
+    updates are minutes apart, and ``replace`` is slow."""
+    return later - earlier < _SECOND and earlier.replace(microsecond=0) == later.replace(microsecond=0)
+
+
 def _sections(document: Document, path: str, problems: list[Problem]) -> list[tuple[int, str, list[str]]]:
     """(heading line, heading text, body lines) per level-2 heading outside code blocks."""
     sections: list[tuple[int, str, list[str]]] = []
     fence: str | None = None
     stray_text_reported = False
     for offset, line in enumerate(document.body):
+        markup = line[:1] in _MARKUP_START
+        if sections and not markup and _COMMENT not in line:
+            sections[-1][2].append(line)  # prose in an update, most lines: nothing to look for
+            continue
         line_no = document.body_line + offset
-        markup = line[:1] in _MARKUP_START  # most lines are prose: no need to try the patterns
         fence_match = _FENCE.match(line) if markup else None
         if fence_match and (fence is None or fence_match[1] == fence):
             fence = fence_match[1] if fence is None else None
@@ -225,7 +241,7 @@ def _update(
     zone: tzinfo,
     problems: list[Problem],
 ) -> Update | None:
-    match = UPDATE_HEADING.match(heading)
+    match = _WRITTEN_HEADING.fullmatch(heading) or UPDATE_HEADING.match(heading)
     if match is None or ("[" in heading and _misread_marker(heading, match)):
         suggestion = suggested_heading(heading, statuses, zone)
         message = f"expected an update heading such as '{suggestion}', found '{heading.strip()}'"
@@ -248,7 +264,7 @@ def _update(
     if internal and status in _CLOSING:
         problems.append(Problem(path, line_no, match.start("internal") + 1, _closing_message(status)))
         return None
-    return Update(at=at, status=status, internal=internal, body=body, line=line_no, occurrence=occurrence)
+    return Update(at, status, internal, body, line_no, occurrence)  # by position: keywords cost a third
 
 
 def _occurrence(match: re.Match[str], line_no: int, path: str, problems: list[Problem]) -> date | None:

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
+import itertools
+import sys
 from datetime import datetime, tzinfo
+from functools import cache
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationInfo, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from statusgen.timeparse import TimeFormatError, check_year, parse_time
 
@@ -19,7 +34,50 @@ class Model(BaseModel):
     Each field's docstring is its description in the JSON Schemas, which editors show on hover.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # defer_build: a model's validator is made when it first validates, not on import, so a command
+    # pays only for the models of the files it reads.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler, /
+    ) -> JsonSchemaValue:
+        """The model's JSON Schema, each field described by its docstring unless ``Field`` describes it.
+
+        What ``use_attribute_docstrings`` gives, but read only for a schema: that option parses every
+        class's source as the class is made, on every command (60 ms of importing the models).
+        """
+        schema = handler(core_schema)
+        properties = handler.resolve_ref_schema(schema).get("properties", {})
+        for name, field in cls.model_fields.items():
+            text = _field_docstring(cls, name)
+            key = field.alias or name
+            if field.description is None and text is not None:
+                properties[key] = {**properties[key], "description": text}
+        return schema
+
+
+def _field_docstring(model: type[BaseModel], name: str) -> str | None:
+    """The docstring under field ``name`` in the class of ``model``'s bases that annotates it last."""
+    owner = next(klass for klass in model.__mro__ if name in vars(klass).get("__annotations__", {}))
+    return _attribute_docstrings(owner.__module__, owner.__qualname__).get(name)
+
+
+@cache
+def _attribute_docstrings(module: str, qualname: str) -> dict[str, str]:
+    """Annotated attribute → the string literal right under it, in the class ``qualname`` of ``module``."""
+    body = ast.parse(inspect.getsource(sys.modules[module])).body
+    for part in qualname.split("."):
+        body = next(n.body for n in body if isinstance(n, ast.ClassDef) and n.name == part)
+    return {
+        statement.target.id: inspect.cleandoc(following.value.value)
+        for statement, following in itertools.pairwise(body)
+        if isinstance(statement, ast.AnnAssign)
+        and isinstance(statement.target, ast.Name)
+        and isinstance(following, ast.Expr)
+        and isinstance(following.value, ast.Constant)
+        and isinstance(following.value.value, str)
+    }
 
 
 Id = Annotated[
