@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import hashlib
 import json
-import multiprocessing
 import os
 import signal
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple, dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path
@@ -165,7 +162,11 @@ def stage_sites(
     if workers < 2:
         return [_stage_site(repo, a, now, authors, staging, secrets.get(a)) for a in audiences]
     # Forked workers inherit the loaded repository instead of receiving a pickled copy, and the
-    # renderers' modules instead of each importing them again.
+    # renderers' modules instead of each importing them again. (Imported here, as a build with
+    # nothing to do needs none of these.)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     import statusgen.render.site
     import statusgen.view.builder  # noqa: F401
 
@@ -206,6 +207,8 @@ def _adopt(repo: Repository, authors: Authors, parent: int) -> None:
 def _die_with(parent: int) -> None:
     """Have the kernel kill this worker when the build process ends, even by SIGKILL (Linux only)."""
     if sys.platform == "linux":
+        import ctypes
+
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL))
     # The parent may have died before the request took effect; this process then has another parent.
     if os.getppid() != parent:
