@@ -17,6 +17,7 @@ from decimal import Context, Decimal, Inexact
 from fractions import Fraction
 from functools import lru_cache
 from itertools import pairwise
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from statusgen.compute.timeline import Interval
@@ -60,14 +61,6 @@ def _micros(span: timedelta) -> int:
     return span // _MICRO
 
 
-def _seconds(micros: int | Fraction) -> float:
-    # One correctly rounded integer division, as float(Fraction(micros) / 1_000_000) would give, without
-    # building and reducing a Fraction for each of a year of days.
-    if isinstance(micros, int):
-        return micros / 1_000_000
-    return micros.numerator / (micros.denominator * 1_000_000)
-
-
 # Wide enough that adding up a year of 17-digit floats never rounds: these sums are exact.
 _EXACT = Context(prec=100, traps=[Inexact])
 
@@ -81,8 +74,21 @@ def _exact(value: float) -> Decimal:
     return Decimal(repr(value))
 
 
+@lru_cache(maxsize=65536)
+def _whole_micros(value: float) -> int | None:
+    """A float's short decimal in microseconds, or None when it has digits below a microsecond."""
+    micros = Fraction(_exact(value)) * 1_000_000
+    return micros.numerator if micros.denominator == 1 else None
+
+
 def _exact_sum(values: Iterable[float]) -> Fraction:
-    decimals = [_exact(value) for value in values]
+    floats = tuple(values)
+    micros = [_whole_micros(value) for value in floats]
+    # Times measured in microseconds print as whole microseconds: their sum is one of integers. Finer
+    # digits (a group's mean, a weight on a lone microsecond) are added as decimals.
+    if None not in micros:
+        return Fraction(sum(cast("list[int]", micros)), 1_000_000)
+    decimals = [_exact(value) for value in floats]
     total = Decimal(0)
     try:
         for value in decimals:
@@ -91,16 +97,6 @@ def _exact_sum(values: Iterable[float]) -> Fraction:
         # Magnitudes too far apart for the context (a weight of 1e-300): still exact, as fractions.
         return sum(map(Fraction, decimals), Fraction(0))
     return Fraction(total)
-
-
-@dataclass
-class _Tally:
-    """Running sums of one day, in microseconds (W weighted, hence a Fraction)."""
-
-    lo: datetime
-    hi: datetime
-    weighted: Fraction = Fraction(0)
-    maintenance: int = 0
 
 
 def first_day_with_data(
@@ -118,18 +114,14 @@ def first_day_with_data(
     return min(moments).astimezone(tz).date() if moments else today + timedelta(days=1)
 
 
-def _tallies(days: Sequence[date], tz: ZoneInfo, now: datetime, since: date | None) -> list[_Tally | None]:
-    """Each day's window with data, ``[local midnight, next local midnight)`` clipped to since and now."""
-    floor = day_start(since, tz) if since else None
-    # Each midnight ends one day and begins the next: computed once.
-    midnights = (
-        [day_start(day, tz) for day in days] + [day_start(days[-1] + timedelta(days=1), tz)] if days else []
-    )
-    tallies: list[_Tally | None] = []
-    for start, end in pairwise(midnights):
-        lo, hi = max(start, floor) if floor else start, min(end, now)
-        tallies.append(_Tally(lo, hi) if lo < hi else None)
-    return tallies
+@lru_cache(maxsize=64)
+def _midnights(today: date, days: int, tz: ZoneInfo) -> tuple[datetime, ...]:
+    """The local midnights (UTC) beginning each of ``days`` days ending with ``today``, and the one after.
+
+    Cached: every component of an audience is measured over the same days.
+    """
+    first = today - timedelta(days=days - 1)
+    return tuple(day_start(first + timedelta(days=n), tz) for n in range(days + 1))
 
 
 def daily_measures(
@@ -154,35 +146,70 @@ def daily_measures(
     :returns: one measure per day, oldest first.
     """
     now = now.astimezone(UTC)
-    dates = [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
-    tallies = _tallies(dates, tz, now, since)
-    windows = [t for t in tallies if t is not None]
-    starts = [t.lo for t in windows]
+    midnights = _midnights(today, days, tz)
+    floor = day_start(since, tz) if since else midnights[0]
+    # Each day's window with data: [its midnight, the next) clipped to since and now (empty: no data).
+    windows = [(max(start, floor), min(end, now)) for start, end in pairwise(midnights)]
+    # Weighted time in units of 1/scale µs, so that every weight is a whole number of them: exact integers.
     weights = {status: Fraction(_exact(policy.weights.of(status))) for status in ComponentStatus}
+    scale = math.lcm(*(weight.denominator for weight in weights.values()))
+    scaled = {status: int(weight * scale) for status, weight in weights.items()}
+    weighted, maintenance = [0] * days, [0] * days
     for piece in timeline:
         start, end = piece.start.astimezone(UTC), piece.end.astimezone(UTC)
-        for tally in windows[max(bisect_right(starts, start) - 1, 0) :]:
-            if tally.lo >= end:
+        for index in range(max(bisect_right(midnights, start) - 1, 0), days):
+            lo, hi = windows[index]
+            if lo >= end:
                 break
-            overlap = _micros(min(end, tally.hi) - max(start, tally.lo))
+            overlap = _micros(min(end, hi) - max(start, lo))
             if overlap <= 0:
                 continue
             if piece.status is ComponentStatus.UNDER_MAINTENANCE:
-                tally.maintenance += overlap
+                maintenance[index] += overlap
             else:
-                tally.weighted += overlap * weights[piece.status]
-    return tuple(_measure(day, tally, policy) for day, tally in zip(dates, tallies, strict=True))
-
-
-def _measure(day: date, tally: _Tally | None, policy: UptimePolicy) -> DayMeasure:
-    if tally is None:
-        return DayMeasure(day, 0.0, 0.0, 0.0, has_data=False)
-    span = _micros(tally.hi - tally.lo)
+                weighted[index] += overlap * scaled[piece.status]
     if policy.maintenance_is_downtime:
-        weighted, measured = tally.weighted + tally.maintenance, span
-    else:
-        weighted, measured = tally.weighted, span - tally.maintenance
-    return DayMeasure(day, _seconds(weighted), _seconds(measured), _seconds(tally.maintenance), has_data=True)
+        weighted = [w + m * scale for w, m in zip(weighted, maintenance, strict=True)]
+    first = today - timedelta(days=days - 1)
+    return tuple(
+        _measure(
+            first + timedelta(days=index), windows[index], weighted[index], scale, maintenance[index], policy
+        )
+        for index in range(days)
+    )
+
+
+def _measure(
+    day: date,
+    window: tuple[datetime, datetime],
+    weighted: int,
+    scale: int,
+    maintenance: int,
+    policy: UptimePolicy,
+) -> DayMeasure:
+    """One day from its window and its weighted (in 1/``scale`` µs) and maintenance (µs) time."""
+    lo, hi = window
+    if lo >= hi:
+        return _no_data(day)
+    span = _micros(hi - lo)
+    measured = span if policy.maintenance_is_downtime else span - maintenance
+    if not weighted and not maintenance:
+        return _quiet(day, span)
+    # One correctly rounded division each: the seconds exactly as the integers' quotient rounds.
+    return DayMeasure(
+        day, weighted / (scale * 1_000_000), measured / 1_000_000, maintenance / 1_000_000, has_data=True
+    )
+
+
+# The same days recur, unchanged, in every component without downtime and every audience.
+@lru_cache(maxsize=8192)
+def _no_data(day: date) -> DayMeasure:
+    return DayMeasure(day, 0.0, 0.0, 0.0, has_data=False)
+
+
+@lru_cache(maxsize=8192)
+def _quiet(day: date, span: int) -> DayMeasure:
+    return DayMeasure(day, 0.0, span / 1_000_000, 0.0, has_data=True)
 
 
 def group_measures(members: Sequence[Sequence[DayMeasure]]) -> tuple[DayMeasure, ...]:
@@ -221,10 +248,13 @@ def uptime_percent(measures: Sequence[DayMeasure]) -> float | None:
     """
     if not any(m.downtime_s for m in measures):
         return 100.0 if any(m.measured_s > 0 for m in measures) else None
-    measured = _exact_sum(m.measured_s for m in measures)
+    return _percent(_exact_sum(m.downtime_s for m in measures), _exact_sum(m.measured_s for m in measures))
+
+
+def _percent(weighted: Fraction, measured: Fraction) -> float | None:
+    """:func:`uptime_percent` from the sums of W and of measured time (never negative)."""
     if measured <= 0:
         return None
-    weighted = _exact_sum(m.downtime_s for m in measures)
     hundredths = math.floor(10_000 * (1 - weighted / measured))
     return hundredths / 100
 
@@ -254,20 +284,13 @@ def monthly_measures(measures: Sequence[DayMeasure]) -> tuple[MonthMeasure, ...]
     by_month: dict[tuple[int, int], list[DayMeasure]] = {}
     for measure in measures:
         by_month.setdefault((measure.day.year, measure.day.month), []).append(measure)
-    return tuple(
-        MonthMeasure(
-            year,
-            month,
-            _seconds_sum(m.downtime_s for m in days),
-            _seconds_sum(m.measured_s for m in days),
-            uptime_percent(days),
-        )
-        for (year, month), days in by_month.items()
-    )
+    return tuple(_month(year, month, days) for (year, month), days in by_month.items())
 
 
-def _seconds_sum(values: Iterable[float]) -> float:
-    return float(_exact_sum(values))
+def _month(year: int, month: int, days: list[DayMeasure]) -> MonthMeasure:
+    weighted = _exact_sum(m.downtime_s for m in days)
+    measured = _exact_sum(m.measured_s for m in days)
+    return MonthMeasure(year, month, float(weighted), float(measured), _percent(weighted, measured))
 
 
 def error_budget_left(target: float, month: MonthMeasure, rest_s: float) -> tuple[float, float]:
