@@ -9,7 +9,7 @@ so that a true 99.97 never shows as 99.96 through float error.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -77,13 +77,14 @@ def _exact(value: float) -> Decimal:
 @lru_cache(maxsize=65536)
 def _whole_micros(value: float) -> int | None:
     """A float's short decimal in microseconds, or None when it has digits below a microsecond."""
-    micros = Fraction(_exact(value)) * 1_000_000
-    return micros.numerator if micros.denominator == 1 else None
+    exact = _exact(value)
+    places = exact.as_tuple().exponent
+    return int(exact.scaleb(6)) if isinstance(places, int) and places >= -6 else None
 
 
 def _exact_sum(values: Iterable[float]) -> Fraction:
     floats = tuple(values)
-    micros = [_whole_micros(value) for value in floats]
+    micros = list(map(_whole_micros, floats))
     # Times measured in microseconds print as whole microseconds: their sum is one of integers. Finer
     # digits (a group's mean, a weight on a lone microsecond) are added as decimals.
     if None not in micros:
@@ -114,14 +115,26 @@ def first_day_with_data(
     return min(moments).astimezone(tz).date() if moments else today + timedelta(days=1)
 
 
-@lru_cache(maxsize=64)
-def _midnights(today: date, days: int, tz: ZoneInfo) -> tuple[datetime, ...]:
-    """The local midnights (UTC) beginning each of ``days`` days ending with ``today``, and the one after.
+@dataclass(frozen=True)
+class _Days:
+    """``days`` local days ending with a given day: their dates, the local midnights (UTC) that begin
+    each and the one after the last, and each day as measured whole, without downtime or maintenance."""
 
-    Cached: every component of an audience is measured over the same days.
-    """
-    first = today - timedelta(days=days - 1)
-    return tuple(day_start(first + timedelta(days=n), tz) for n in range(days + 1))
+    dates: tuple[date, ...]
+    midnights: tuple[datetime, ...]
+    quiet: tuple[DayMeasure, ...]
+
+
+# Every component of an audience is measured over the same days.
+@lru_cache(maxsize=64)
+def _days(today: date, days: int, tz: ZoneInfo) -> _Days:
+    dates = tuple(today - timedelta(days=n) for n in range(days - 1, -1, -1))
+    midnights = (*(day_start(day, tz) for day in dates), day_start(today + timedelta(days=1), tz))
+    quiet = tuple(
+        DayMeasure(day, 0.0, _micros(end - start) / 1_000_000, 0.0, has_data=True)
+        for day, (start, end) in zip(dates, pairwise(midnights), strict=True)
+    )
+    return _Days(dates, midnights, quiet)
 
 
 def daily_measures(
@@ -146,70 +159,55 @@ def daily_measures(
     :returns: one measure per day, oldest first.
     """
     now = now.astimezone(UTC)
-    midnights = _midnights(today, days, tz)
+    calendar = _days(today, days, tz)
+    midnights = calendar.midnights
     floor = day_start(since, tz) if since else midnights[0]
-    # Each day's window with data: [its midnight, the next) clipped to since and now (empty: no data).
-    windows = [(max(start, floor), min(end, now)) for start, end in pairwise(midnights)]
+
+    def window(index: int) -> tuple[datetime, datetime]:
+        """The day's time with data: its midnight to the next, clipped to since and now (empty: none)."""
+        return max(midnights[index], floor), min(midnights[index + 1], now)
+
     # Weighted time in units of 1/scale µs, so that every weight is a whole number of them: exact integers.
     weights = {status: Fraction(_exact(policy.weights.of(status))) for status in ComponentStatus}
     scale = math.lcm(*(weight.denominator for weight in weights.values()))
     scaled = {status: int(weight * scale) for status, weight in weights.items()}
-    weighted, maintenance = [0] * days, [0] * days
+    weighted: dict[int, int] = {}
+    maintenance: dict[int, int] = {}
     for piece in timeline:
         start, end = piece.start.astimezone(UTC), piece.end.astimezone(UTC)
         for index in range(max(bisect_right(midnights, start) - 1, 0), days):
-            lo, hi = windows[index]
+            lo, hi = window(index)
             if lo >= end:
                 break
             overlap = _micros(min(end, hi) - max(start, lo))
             if overlap <= 0:
                 continue
             if piece.status is ComponentStatus.UNDER_MAINTENANCE:
-                maintenance[index] += overlap
+                maintenance[index] = maintenance.get(index, 0) + overlap
             else:
-                weighted[index] += overlap * scaled[piece.status]
-    if policy.maintenance_is_downtime:
-        weighted = [w + m * scale for w, m in zip(weighted, maintenance, strict=True)]
-    first = today - timedelta(days=days - 1)
-    return tuple(
-        _measure(
-            first + timedelta(days=index), windows[index], weighted[index], scale, maintenance[index], policy
+                weighted[index] = weighted.get(index, 0) + overlap * scaled[piece.status]
+    # Only the days touched by the timeline, or not wholly between since and now, differ from a quiet one.
+    first_whole = min(bisect_left(midnights, floor), days)
+    after_whole = max(bisect_right(midnights, now) - 1, first_whole)
+    measures = list(calendar.quiet)
+    for index in {*weighted, *maintenance, *range(first_whole), *range(after_whole, days)}:
+        lo, hi = window(index)
+        if lo >= hi:
+            measures[index] = DayMeasure(calendar.dates[index], 0.0, 0.0, 0.0, has_data=False)
+            continue
+        span, held = _micros(hi - lo), maintenance.get(index, 0)
+        down, measured = weighted.get(index, 0), span - held
+        if policy.maintenance_is_downtime:
+            down, measured = down + held * scale, span
+        # One correctly rounded division each: the seconds exactly as the integers' quotient rounds.
+        measures[index] = DayMeasure(
+            calendar.dates[index],
+            down / (scale * 1_000_000),
+            measured / 1_000_000,
+            held / 1_000_000,
+            has_data=True,
         )
-        for index in range(days)
-    )
-
-
-def _measure(
-    day: date,
-    window: tuple[datetime, datetime],
-    weighted: int,
-    scale: int,
-    maintenance: int,
-    policy: UptimePolicy,
-) -> DayMeasure:
-    """One day from its window and its weighted (in 1/``scale`` µs) and maintenance (µs) time."""
-    lo, hi = window
-    if lo >= hi:
-        return _no_data(day)
-    span = _micros(hi - lo)
-    measured = span if policy.maintenance_is_downtime else span - maintenance
-    if not weighted and not maintenance:
-        return _quiet(day, span)
-    # One correctly rounded division each: the seconds exactly as the integers' quotient rounds.
-    return DayMeasure(
-        day, weighted / (scale * 1_000_000), measured / 1_000_000, maintenance / 1_000_000, has_data=True
-    )
-
-
-# The same days recur, unchanged, in every component without downtime and every audience.
-@lru_cache(maxsize=8192)
-def _no_data(day: date) -> DayMeasure:
-    return DayMeasure(day, 0.0, 0.0, 0.0, has_data=False)
-
-
-@lru_cache(maxsize=8192)
-def _quiet(day: date, span: int) -> DayMeasure:
-    return DayMeasure(day, 0.0, span / 1_000_000, 0.0, has_data=True)
+    return tuple(measures)
 
 
 def group_measures(members: Sequence[Sequence[DayMeasure]]) -> tuple[DayMeasure, ...]:

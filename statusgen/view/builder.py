@@ -362,7 +362,7 @@ def _shows(
     if incident.draft and not audience.show_drafts:
         return False
     if not incident.is_maintenance and (
-        incident.started > now or not _visible_updates(incident, audience, now)
+        incident.started > now or next(_visible(incident, audience, now), None) is None
     ):
         return False
     if incident.front.audiences is not None:
@@ -372,7 +372,12 @@ def _shows(
 
 def _visible_updates(incident: Incident, audience: Audience, now: datetime) -> list[Update]:
     """Updates already written at ``now``; ``[internal]`` ones only where internal notes are shown."""
-    return [u for u in incident.updates if u.at <= now and (audience.internal_notes or not u.internal)]
+    return list(_visible(incident, audience, now))
+
+
+def _visible(incident: Incident, audience: Audience, now: datetime) -> Iterator[Update]:
+    notes = audience.internal_notes
+    return (u for u in incident.updates if u.at <= now and (notes or not u.internal))
 
 
 def _twins(incident: Incident, others: tuple[_Other, ...], now: datetime) -> tuple[Twin, ...]:
