@@ -17,7 +17,7 @@ from decimal import Context, Decimal, Inexact
 from fractions import Fraction
 from functools import lru_cache
 from itertools import pairwise
-from typing import cast
+from typing import NamedTuple, cast
 from zoneinfo import ZoneInfo
 
 from statusgen.compute.timeline import Interval
@@ -26,9 +26,11 @@ from statusgen.model import ComponentStatus, Incident, LogEntry, UptimePolicy
 _MICRO = timedelta(microseconds=1)
 
 
-@dataclass(frozen=True)
-class DayMeasure:
-    """One local day of one component (or group)."""
+class DayMeasure(NamedTuple):
+    """One local day of one component (or group).
+
+    A named tuple: a year of them per component and audience is made, hashed and compared.
+    """
 
     day: date
     downtime_s: float
@@ -251,9 +253,11 @@ def uptime_percent(measures: Sequence[DayMeasure]) -> float | None:
 
 def _percent(weighted: Fraction, measured: Fraction) -> float | None:
     """:func:`uptime_percent` from the sums of W and of measured time (never negative)."""
-    if measured <= 0:
+    if measured.numerator <= 0:
         return None
-    hundredths = math.floor(10_000 * (1 - weighted / measured))
+    # ⌊10 000 × (1 − W / M)⌋, in integers: W = w / v and M = m / n, so 1 − W / M = (v·m − w·n) / (v·m).
+    denominator = weighted.denominator * measured.numerator
+    hundredths = 10_000 * (denominator - weighted.numerator * measured.denominator) // denominator
     return hundredths / 100
 
 
