@@ -1,8 +1,10 @@
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from statusgen.view.markup import html_to_text, markdown_to_html
+from statusgen.view.markup import _is_prose, _sanitised, html_to_text, markdown_to_html
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -101,3 +103,36 @@ def test_plain_text_keeps_hostile_input_as_inert_text() -> None:
 
 def _text(markdown: str) -> str:
     return html_to_text(markdown_to_html(markdown))
+
+
+_LETTERS = st.sampled_from("AaZzéÜßλЖ中")
+_CHARS = st.sampled_from("Aaz09éλ中.,;:'\"?!()/%+=@$-")
+_WORD = st.text(_CHARS, min_size=1, max_size=5)
+_WORDS = st.lists(_WORD, min_size=1, max_size=3).map(" ".join)
+_CODE = st.lists(st.text(st.one_of(_CHARS, st.just("_")), min_size=1, max_size=5), min_size=1, max_size=3)
+_TOKEN = st.one_of(_WORD, _CODE.map(lambda words: f"`{' '.join(words)}`"), _WORDS.map(lambda w: f"**{w}**"))
+_TOKENS = st.lists(st.tuples(_TOKEN, st.text(_CHARS, max_size=2)), max_size=6)
+_LINE = st.builds(
+    lambda first, rest, tokens: first + rest + "".join(f" {token}{tail}" for token, tail in tokens),
+    _LETTERS,
+    st.text(_CHARS, max_size=3),
+    _TOKENS,
+)
+_PROSE = st.builds("\n".join, st.lists(st.one_of(_LINE, st.just("")), max_size=6))
+
+
+@given(_PROSE)
+def test_prose_renders_as_markdown_would(source: str) -> None:
+    assert _is_prose(source)
+    assert markdown_to_html(source) == _sanitised(source)
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["a  b", "a ", " a", "1. a", "- a", "a\n=", "a\n \nb", "a*b*", "a_b_", "a`b`", "a & b", "a <b>", "a\tb",
+     "a\\b", "a #b", "a | b", "a ~b", "a\u00a0b", "a\u2028b", "a\r\nb", ": a", "a [b]", "a {b}", "a^b",
+     "a `b``c`", "a **b** **c", "a `b *c`", "a **b `c`**", "a` b`", "a**b**", "a ` b`", "a ** b**",
+     "a `b&c`"],
+)  # fmt: skip
+def test_markdown_syntax_is_not_prose(source: str) -> None:
+    assert not _is_prose(source)

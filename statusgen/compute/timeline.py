@@ -8,13 +8,12 @@ and subtracts two datetimes of the *same* zone by wall clock, which is wrong acr
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
-from statusgen.model import ComponentStatus, Incident, LogEntry, worst
+from statusgen.model import ComponentStatus, Incident, LogEntry
 
 OPERATIONAL = ComponentStatus.OPERATIONAL
 
@@ -110,19 +109,33 @@ def _incident_intervals(component_id: str, incidents: Iterable[Incident], now: d
 
 def _worst_wins(intervals: Sequence[Interval]) -> list[Interval]:
     """Flatten possibly overlapping intervals: at each instant the worst covering status."""
-    changes: dict[datetime, Counter[ComponentStatus]] = {}
-    for piece in intervals:
-        changes.setdefault(piece.start, Counter())[piece.status] += 1
-        changes.setdefault(piece.end, Counter())[piece.status] -= 1
-    active: Counter[ComponentStatus] = Counter()
+    # Every start and end, in time order, as a change of how many intervals of a rank cover the moment.
+    changes = sorted(
+        change
+        for piece in intervals
+        for change in ((piece.start, _RANK[piece.status], 1), (piece.end, _RANK[piece.status], -1))
+    )
+    covering = [0] * len(_RANKED)
     flat: list[Interval] = []
     previous: datetime | None = None
-    for moment in sorted(changes):
-        if previous is not None:
-            flat.append(Interval(previous, moment, worst([s for s, n in active.items() if n > 0])))
-        active.update(changes[moment])
+    for moment, rank, step in changes:
+        if previous is not None and moment != previous:
+            flat.append(Interval(previous, moment, _worst_covering(covering)))
+        covering[rank] += step
         previous = moment
     return _merged(flat)
+
+
+_RANKED = sorted(ComponentStatus, key=lambda status: status.severity)
+_RANK = {status: rank for rank, status in enumerate(_RANKED)}
+
+
+def _worst_covering(covering: list[int]) -> ComponentStatus:
+    """The worst status covering a moment from how many intervals of each rank cover it; else operational."""
+    for rank in range(len(covering) - 1, -1, -1):
+        if covering[rank] > 0:
+            return _RANKED[rank]
+    return OPERATIONAL
 
 
 def component_timeline(

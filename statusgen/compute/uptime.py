@@ -9,7 +9,7 @@ so that a true 99.97 never shows as 99.96 through float error.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,6 +17,7 @@ from decimal import Context, Decimal, Inexact
 from fractions import Fraction
 from functools import lru_cache
 from itertools import pairwise
+from typing import NamedTuple, cast
 from zoneinfo import ZoneInfo
 
 from statusgen.compute.timeline import Interval
@@ -25,9 +26,11 @@ from statusgen.model import ComponentStatus, Incident, LogEntry, UptimePolicy
 _MICRO = timedelta(microseconds=1)
 
 
-@dataclass(frozen=True)
-class DayMeasure:
-    """One local day of one component (or group)."""
+class DayMeasure(NamedTuple):
+    """One local day of one component (or group).
+
+    A named tuple: a year of them per component and audience is made, hashed and compared.
+    """
 
     day: date
     downtime_s: float
@@ -60,14 +63,6 @@ def _micros(span: timedelta) -> int:
     return span // _MICRO
 
 
-def _seconds(micros: int | Fraction) -> float:
-    # One correctly rounded integer division, as float(Fraction(micros) / 1_000_000) would give, without
-    # building and reducing a Fraction for each of a year of days.
-    if isinstance(micros, int):
-        return micros / 1_000_000
-    return micros.numerator / (micros.denominator * 1_000_000)
-
-
 # Wide enough that adding up a year of 17-digit floats never rounds: these sums are exact.
 _EXACT = Context(prec=100, traps=[Inexact])
 
@@ -81,8 +76,22 @@ def _exact(value: float) -> Decimal:
     return Decimal(repr(value))
 
 
+@lru_cache(maxsize=65536)
+def _whole_micros(value: float) -> int | None:
+    """A float's short decimal in microseconds, or None when it has digits below a microsecond."""
+    exact = _exact(value)
+    places = exact.as_tuple().exponent
+    return int(exact.scaleb(6)) if isinstance(places, int) and places >= -6 else None
+
+
 def _exact_sum(values: Iterable[float]) -> Fraction:
-    decimals = [_exact(value) for value in values]
+    floats = tuple(values)
+    micros = list(map(_whole_micros, floats))
+    # Times measured in microseconds print as whole microseconds: their sum is one of integers. Finer
+    # digits (a group's mean, a weight on a lone microsecond) are added as decimals.
+    if None not in micros:
+        return Fraction(sum(cast("list[int]", micros)), 1_000_000)
+    decimals = [_exact(value) for value in floats]
     total = Decimal(0)
     try:
         for value in decimals:
@@ -91,16 +100,6 @@ def _exact_sum(values: Iterable[float]) -> Fraction:
         # Magnitudes too far apart for the context (a weight of 1e-300): still exact, as fractions.
         return sum(map(Fraction, decimals), Fraction(0))
     return Fraction(total)
-
-
-@dataclass
-class _Tally:
-    """Running sums of one day, in microseconds (W weighted, hence a Fraction)."""
-
-    lo: datetime
-    hi: datetime
-    weighted: Fraction = Fraction(0)
-    maintenance: int = 0
 
 
 def first_day_with_data(
@@ -118,18 +117,26 @@ def first_day_with_data(
     return min(moments).astimezone(tz).date() if moments else today + timedelta(days=1)
 
 
-def _tallies(days: Sequence[date], tz: ZoneInfo, now: datetime, since: date | None) -> list[_Tally | None]:
-    """Each day's window with data, ``[local midnight, next local midnight)`` clipped to since and now."""
-    floor = day_start(since, tz) if since else None
-    # Each midnight ends one day and begins the next: computed once.
-    midnights = (
-        [day_start(day, tz) for day in days] + [day_start(days[-1] + timedelta(days=1), tz)] if days else []
+@dataclass(frozen=True)
+class _Days:
+    """``days`` local days ending with a given day: their dates, the local midnights (UTC) that begin
+    each and the one after the last, and each day as measured whole, without downtime or maintenance."""
+
+    dates: tuple[date, ...]
+    midnights: tuple[datetime, ...]
+    quiet: tuple[DayMeasure, ...]
+
+
+# Every component of an audience is measured over the same days.
+@lru_cache(maxsize=64)
+def _days(today: date, days: int, tz: ZoneInfo) -> _Days:
+    dates = tuple(today - timedelta(days=n) for n in range(days - 1, -1, -1))
+    midnights = (*(day_start(day, tz) for day in dates), day_start(today + timedelta(days=1), tz))
+    quiet = tuple(
+        DayMeasure(day, 0.0, _micros(end - start) / 1_000_000, 0.0, has_data=True)
+        for day, (start, end) in zip(dates, pairwise(midnights), strict=True)
     )
-    tallies: list[_Tally | None] = []
-    for start, end in pairwise(midnights):
-        lo, hi = max(start, floor) if floor else start, min(end, now)
-        tallies.append(_Tally(lo, hi) if lo < hi else None)
-    return tallies
+    return _Days(dates, midnights, quiet)
 
 
 def daily_measures(
@@ -154,35 +161,55 @@ def daily_measures(
     :returns: one measure per day, oldest first.
     """
     now = now.astimezone(UTC)
-    dates = [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
-    tallies = _tallies(dates, tz, now, since)
-    windows = [t for t in tallies if t is not None]
-    starts = [t.lo for t in windows]
+    calendar = _days(today, days, tz)
+    midnights = calendar.midnights
+    floor = day_start(since, tz) if since else midnights[0]
+
+    def window(index: int) -> tuple[datetime, datetime]:
+        """The day's time with data: its midnight to the next, clipped to since and now (empty: none)."""
+        return max(midnights[index], floor), min(midnights[index + 1], now)
+
+    # Weighted time in units of 1/scale µs, so that every weight is a whole number of them: exact integers.
     weights = {status: Fraction(_exact(policy.weights.of(status))) for status in ComponentStatus}
+    scale = math.lcm(*(weight.denominator for weight in weights.values()))
+    scaled = {status: int(weight * scale) for status, weight in weights.items()}
+    weighted: dict[int, int] = {}
+    maintenance: dict[int, int] = {}
     for piece in timeline:
         start, end = piece.start.astimezone(UTC), piece.end.astimezone(UTC)
-        for tally in windows[max(bisect_right(starts, start) - 1, 0) :]:
-            if tally.lo >= end:
+        for index in range(max(bisect_right(midnights, start) - 1, 0), days):
+            lo, hi = window(index)
+            if lo >= end:
                 break
-            overlap = _micros(min(end, tally.hi) - max(start, tally.lo))
+            overlap = _micros(min(end, hi) - max(start, lo))
             if overlap <= 0:
                 continue
             if piece.status is ComponentStatus.UNDER_MAINTENANCE:
-                tally.maintenance += overlap
+                maintenance[index] = maintenance.get(index, 0) + overlap
             else:
-                tally.weighted += overlap * weights[piece.status]
-    return tuple(_measure(day, tally, policy) for day, tally in zip(dates, tallies, strict=True))
-
-
-def _measure(day: date, tally: _Tally | None, policy: UptimePolicy) -> DayMeasure:
-    if tally is None:
-        return DayMeasure(day, 0.0, 0.0, 0.0, has_data=False)
-    span = _micros(tally.hi - tally.lo)
-    if policy.maintenance_is_downtime:
-        weighted, measured = tally.weighted + tally.maintenance, span
-    else:
-        weighted, measured = tally.weighted, span - tally.maintenance
-    return DayMeasure(day, _seconds(weighted), _seconds(measured), _seconds(tally.maintenance), has_data=True)
+                weighted[index] = weighted.get(index, 0) + overlap * scaled[piece.status]
+    # Only the days touched by the timeline, or not wholly between since and now, differ from a quiet one.
+    first_whole = min(bisect_left(midnights, floor), days)
+    after_whole = max(bisect_right(midnights, now) - 1, first_whole)
+    measures = list(calendar.quiet)
+    for index in {*weighted, *maintenance, *range(first_whole), *range(after_whole, days)}:
+        lo, hi = window(index)
+        if lo >= hi:
+            measures[index] = DayMeasure(calendar.dates[index], 0.0, 0.0, 0.0, has_data=False)
+            continue
+        span, held = _micros(hi - lo), maintenance.get(index, 0)
+        down, measured = weighted.get(index, 0), span - held
+        if policy.maintenance_is_downtime:
+            down, measured = down + held * scale, span
+        # One correctly rounded division each: the seconds exactly as the integers' quotient rounds.
+        measures[index] = DayMeasure(
+            calendar.dates[index],
+            down / (scale * 1_000_000),
+            measured / 1_000_000,
+            held / 1_000_000,
+            has_data=True,
+        )
+    return tuple(measures)
 
 
 def group_measures(members: Sequence[Sequence[DayMeasure]]) -> tuple[DayMeasure, ...]:
@@ -221,11 +248,16 @@ def uptime_percent(measures: Sequence[DayMeasure]) -> float | None:
     """
     if not any(m.downtime_s for m in measures):
         return 100.0 if any(m.measured_s > 0 for m in measures) else None
-    measured = _exact_sum(m.measured_s for m in measures)
-    if measured <= 0:
+    return _percent(_exact_sum(m.downtime_s for m in measures), _exact_sum(m.measured_s for m in measures))
+
+
+def _percent(weighted: Fraction, measured: Fraction) -> float | None:
+    """:func:`uptime_percent` from the sums of W and of measured time (never negative)."""
+    if measured.numerator <= 0:
         return None
-    weighted = _exact_sum(m.downtime_s for m in measures)
-    hundredths = math.floor(10_000 * (1 - weighted / measured))
+    # ⌊10 000 × (1 − W / M)⌋, in integers: W = w / v and M = m / n, so 1 − W / M = (v·m − w·n) / (v·m).
+    denominator = weighted.denominator * measured.numerator
+    hundredths = 10_000 * (denominator - weighted.numerator * measured.denominator) // denominator
     return hundredths / 100
 
 
@@ -254,20 +286,13 @@ def monthly_measures(measures: Sequence[DayMeasure]) -> tuple[MonthMeasure, ...]
     by_month: dict[tuple[int, int], list[DayMeasure]] = {}
     for measure in measures:
         by_month.setdefault((measure.day.year, measure.day.month), []).append(measure)
-    return tuple(
-        MonthMeasure(
-            year,
-            month,
-            _seconds_sum(m.downtime_s for m in days),
-            _seconds_sum(m.measured_s for m in days),
-            uptime_percent(days),
-        )
-        for (year, month), days in by_month.items()
-    )
+    return tuple(_month(year, month, days) for (year, month), days in by_month.items())
 
 
-def _seconds_sum(values: Iterable[float]) -> float:
-    return float(_exact_sum(values))
+def _month(year: int, month: int, days: list[DayMeasure]) -> MonthMeasure:
+    weighted = _exact_sum(m.downtime_s for m in days)
+    measured = _exact_sum(m.measured_s for m in days)
+    return MonthMeasure(year, month, float(weighted), float(measured), _percent(weighted, measured))
 
 
 def error_budget_left(target: float, month: MonthMeasure, rest_s: float) -> tuple[float, float]:

@@ -78,6 +78,7 @@ def build_view(
     local_now = now.astimezone(tz)
     policy = repo.site.uptime
     today = local_now.date()
+    measured_days = max(policy.days, (today - report_start(today)).days + 1)
     frame = _Frame(
         audience_id=audience_id,
         audience=audience,
@@ -87,7 +88,8 @@ def build_view(
         policy=policy,
         hide_under=timedelta(minutes=audience.hide_blips_under_minutes),
         bars_start=day_start(today - timedelta(days=policy.days - 1), tz),
-        measured_days=max(policy.days, (today - report_start(today)).days + 1),
+        measured_days=measured_days,
+        measured_from=day_start(today - timedelta(days=measured_days - 1), tz),
     )
     # Other audiences matter only to a page with internal notes: it shows where each incident is public.
     others = tuple(a for a in repo.audiences.values() if a is not audience) if audience.internal_notes else ()
@@ -187,16 +189,13 @@ class _Frame:
     """The first instant of the oldest day of the bars."""
     measured_days: int
     """Days measured, up to today: the bars' and the uptime report's, whichever reach further back."""
+    measured_from: datetime
+    """The first instant of the oldest day measured."""
 
     @property
     def report_days(self) -> int:
         """Days of the uptime report, up to today."""
         return (self.today - report_start(self.today)).days + 1
-
-    @property
-    def measured_from(self) -> datetime:
-        """The first instant of the oldest day measured."""
-        return day_start(self.today - timedelta(days=self.measured_days - 1), self.tz)
 
 
 _NO_AUTHORS: Mapping[tuple[str, str], str] = MappingProxyType({})
@@ -221,6 +220,8 @@ class _Selection:
     names: dict[str, str]
     responders: dict[str, Responders]
     others: tuple[_Other, ...]
+    affected: dict[tuple[str, ComponentStatus], AffectedComponent]
+    """Each component in each status an incident may give it, as incident pages name it."""
 
 
 def _selection(repo: Repository, audience_id: str, audience: Audience) -> _Selection:
@@ -232,7 +233,12 @@ def _selection(repo: Repository, audience_id: str, audience: Audience) -> _Selec
         for other_id, other in sorted(repo.audiences.items())
         if other_id != audience_id and audience.internal_notes
     )
-    return _Selection(visible, set(names), names, responders, others)
+    affected = {
+        (cid, status): AffectedComponent(cid, name, status, responders.get(cid))
+        for cid, name in names.items()
+        for status in ComponentStatus
+    }
+    return _Selection(visible, set(names), names, responders, others, affected)
 
 
 def _responders(component: Component) -> Responders | None:
@@ -362,17 +368,22 @@ def _shows(
     if incident.draft and not audience.show_drafts:
         return False
     if not incident.is_maintenance and (
-        incident.started > now or not _visible_updates(incident, audience, now)
+        incident.started > now or next(_visible(incident, audience, now), None) is None
     ):
         return False
     if incident.front.audiences is not None:
         return audience_id in incident.front.audiences
-    return any(cid in visible for cid in incident.affected)
+    return not visible.isdisjoint(incident.affected)
 
 
 def _visible_updates(incident: Incident, audience: Audience, now: datetime) -> list[Update]:
     """Updates already written at ``now``; ``[internal]`` ones only where internal notes are shown."""
-    return [u for u in incident.updates if u.at <= now and (audience.internal_notes or not u.internal)]
+    return list(_visible(incident, audience, now))
+
+
+def _visible(incident: Incident, audience: Audience, now: datetime) -> Iterator[Update]:
+    notes = audience.internal_notes
+    return (u for u in incident.updates if u.at <= now and (notes or not u.internal))
 
 
 def _twins(incident: Incident, others: tuple[_Other, ...], now: datetime) -> tuple[Twin, ...]:
@@ -391,7 +402,7 @@ def _twins(incident: Incident, others: tuple[_Other, ...], now: datetime) -> tup
 def _incident_view(
     incident: Incident, frame: _Frame, selection: _Selection, authors: Mapping[tuple[str, str], str]
 ) -> IncidentView:
-    tz, now, names = frame.tz, frame.now, selection.names
+    tz, now = frame.tz, frame.now
     updates = _visible_updates(incident, frame.audience, now)
     front = incident.front
     window = front.window if isinstance(front, MaintenanceFront) else None
@@ -413,11 +424,12 @@ def _incident_view(
         window_start=window.start.astimezone(tz) if window else None,
         window_end=window.end.astimezone(tz) if window else None,
         components=tuple(
-            AffectedComponent(cid, names[cid], status, selection.responders.get(cid))
-            for cid, status in incident.affected.items()
-            if cid in names
+            shown for affected in incident.affected.items() if (shown := selection.affected.get(affected))
         ),
-        updates=tuple(_update_view(u, tz, authors.get((incident.path, u.anchor))) for u in reversed(updates)),
+        updates=tuple(
+            _update_view(u, tz, authors.get((incident.path, u.anchor)) if authors else None)
+            for u in reversed(updates)
+        ),
         is_open=is_open,
         twins=_twins(incident, selection.others, now) if frame.audience.internal_notes else None,
         series=incident.series,
