@@ -185,10 +185,16 @@ def _stage_site(
     from statusgen.view.builder import build_view
     from statusgen.write.pagecache import PageCache
 
-    view = build_view(repo, audience_id, now, authors)
-    public = repo.audiences[audience_id].access == "public"
-    cache = PageCache.of(repo.root, staging.target, audience_id, keep_copies=public)
-    tree = render_site(view, theme_dirs(repo.root), secret, cache)
+    # A site's view and pages make hundreds of thousands of objects and almost no cycles: collecting
+    # while they are made costs a fifth of the time and frees next to nothing.
+    gc.disable()
+    try:
+        view = build_view(repo, audience_id, now, authors)
+        public = repo.audiences[audience_id].access == "public"
+        cache = PageCache.of(repo.root, staging.target, audience_id, keep_copies=public)
+        tree = render_site(view, theme_dirs(repo.root), secret, cache)
+    finally:
+        gc.enable()
     staging.write_site(audience_id, tree, cache.unchanged)
     cache.save(tree, staging.folder / audience_id)
     return SiteReport(audience_id, len(tree), tree.size, cache.pages - cache.reused, cache.pages)
