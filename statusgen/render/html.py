@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from jinja2.environment import TemplateModule
@@ -54,10 +55,6 @@ class _Assets:
     """(site path, MIME type)."""
     still_favicon: tuple[str, str] | None
     """The favicon of the pages that do not move with the clock (:attr:`_Page.live`)."""
-
-    def on(self, live: bool) -> _Assets:
-        """The assets as a live page, or any other, links them."""
-        return self if live else replace(self, favicon=self.still_favicon)
 
 
 def _assets(view: AudienceView, css: bytes) -> _Assets:
@@ -188,16 +185,7 @@ class Chrome:
 
     @classmethod
     def of(cls, view: AudienceView) -> Chrome:
-        return cls(
-            view.site_name,
-            view.title,
-            view.description,
-            view.base_url,
-            view.access,
-            view.timezone,
-            view.language,
-            view.uptime_days,
-        )
+        return cls(**{field.name: getattr(view, field.name) for field in fields(cls)})
 
 
 @dataclass(frozen=True)
@@ -305,21 +293,37 @@ class Pages:
         :param dev_error: text shown in an error box at the top of every page (a failed rebuild).
         """
         self.view = view
+        self._theme_dirs = theme_dirs
         self._env = environment(tuple(theme_dirs), view.theme, view.language)
         assets = _assets(view, stylesheet(theme_dirs, view.theme))
         self.assets: Mapping[str, bytes] = assets.files
+        self._assets = assets
         self._common = {
             "view": Chrome.of(view),
             "dev_script": dev_script,
             "dev_error": dev_error,
             "webcal": "webcal://" + view.base_url.split("://", 1)[1],
         }
+        self._favicons = {True: assets.favicon, False: assets.still_favicon}
+        # What a page and its macros read besides the page's own context, for live pages and others.
+        self._around: dict[bool, dict[str, object]] = {
+            live: {
+                **self._common,
+                "assets": replace(assets, favicon=self._favicons[live]),
+                "now": page_clock(view.now, live),
+                "live": live,
+            }
+            for live in (True, False)
+        }
         self._pages = {page.path: page for page in _pages(view)}
         self._links: dict[tuple[int, bool], tuple[Callable[[str], str], TemplateModule]] = {}
-        self._assets = assets
+
+    @cached_property
+    def _inputs(self) -> PageInputs:
+        """What every page's key digests; worked out only by a build that keys pages (not ``serve``)."""
         # Assets are named by their bytes, so their names stand for them; a page's favicon is its own.
-        shown = (assets.stylesheets, assets.logo, assets.logo_dark)
-        self._inputs = PageInputs(renderer(theme_dirs, view.theme), self._common, shown)
+        shown = (self._assets.stylesheets, self._assets.logo, self._assets.logo_dark)
+        return PageInputs(renderer(self._theme_dirs, self.view.theme), self._common, shown)
 
     @property
     def paths(self) -> Collection[str]:
@@ -329,8 +333,8 @@ class Pages:
     def key(self, path: str) -> str:
         """A digest of everything the page at ``path`` is rendered from: the same key, the same bytes."""
         page = self._pages[path]
-        favicon = self._assets.on(page.live).favicon
-        return self._inputs.key((path, page.template, page.live, self._clock(page), favicon, page.context))
+        clock, favicon = self._around[page.live]["now"], self._favicons[page.live]
+        return self._inputs.key((path, page.template, page.live, clock, favicon, page.context))
 
     def inputs_key(self, inputs: object) -> str:
         """The key of another file of the site made from ``inputs`` alone (a feed)."""
@@ -341,16 +345,7 @@ class Pages:
         page = self._pages[path]
         template = self._env.get_template(page.template)
         url, macros = self._linked(page)
-        context = {**self._around(page), **page.context}
-        return template.render(**context, url=url, macros=macros).encode()
-
-    def _around(self, page: _Page) -> dict[str, object]:
-        """What a page and its macros read besides the page's own context."""
-        live = page.live
-        return {**self._common, "assets": self._assets.on(live), "now": self._clock(page), "live": live}
-
-    def _clock(self, page: _Page) -> datetime:
-        return page_clock(self.view.now, page.live)
+        return template.render(**self._around[page.live], **page.context, url=url, macros=macros).encode()
 
     def _linked(self, page: _Page) -> tuple[Callable[[str], str], TemplateModule]:
         """The ``url`` function of a page, and the theme's macros bound to it and to its clock.
@@ -361,7 +356,7 @@ class Pages:
         depth = -1 if page.path == "404.html" else page.path.count("/")
         if (depth, page.live) not in self._links:
             url = _linker(self.view, page.path)
-            context = {**self._around(page), "url": url}
+            context = {**self._around[page.live], "url": url}
             macros = self._env.get_template("_macros.html").make_module(context)
             self._links[depth, page.live] = (url, macros)
         return self._links[depth, page.live]
