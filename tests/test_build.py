@@ -106,10 +106,11 @@ def test_one_audience_keeps_the_other_sites_as_they_were(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert "EU debit card" in (out / "public/index.html").read_text()
     assert {p: p.stat().st_ino for p in out.rglob("*") if p.is_file() and "public" not in p.parts} == kept
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "repo"]
+    # The output swapped out is kept beside, for the next build to start from.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist.new", "dist", "repo"]
 
 
-def test_a_site_that_fails_to_render_leaves_the_previous_sites_and_no_staging(tmp_path: Path) -> None:
+def test_a_site_that_fails_to_render_leaves_the_previous_sites(tmp_path: Path) -> None:
     root = copy_example(tmp_path / "repo")
     out = tmp_path / "dist"
     assert run("build", "--root", str(root), "--out", str(out), "--now", NOW_TEXT).exit_code == 0
@@ -121,7 +122,9 @@ def test_a_site_that_fails_to_render_leaves_the_previous_sites_and_no_staging(tm
     with pytest.raises(jinja2.UndefinedError):
         build(root, out, NOW)
     assert files_of(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "repo"]
+    template.unlink()
+    build(root, out, NOW)
+    assert files_of(out) == before
 
 
 def test_an_output_folder_holding_the_repository_is_refused(tmp_path: Path) -> None:

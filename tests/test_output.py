@@ -1,4 +1,5 @@
 import os
+import random
 import re
 from pathlib import Path
 
@@ -44,7 +45,14 @@ def test_commit_writes_exactly_the_sites(tmp_path: Path) -> None:
     publish(target, {"a": {"index.html": b"1", "x/b.txt": b"2", "gone.txt": b"3"}, "b": {"i": b"4"}})
     publish(target, {"a": {"index.html": b"1", "x/b.txt": b"22"}, "b": {"i": b"44"}})
     assert found(target) == {"a/index.html": b"1", "a/x/b.txt": b"22", "b/i": b"44"}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+    # The output swapped out is kept for the next build to start from.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist.new", "dist"]
+    assert found(tmp_path / ".dist.new") == {
+        "a/index.html": b"1",
+        "a/x/b.txt": b"2",
+        "a/gone.txt": b"3",
+        "b/i": b"4",
+    }
 
 
 def test_the_whole_folder_is_swapped_in_one_step(tmp_path: Path) -> None:
@@ -111,7 +119,15 @@ def test_failed_staging_leaves_previous_output(tmp_path: Path) -> None:
         staging.write_site("s", Exploding())
     staging.discard()
     assert found(target) == {"s/index.html": b"good"}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+    publish(target, {"s": {"index.html": b"next"}})
+    assert found(target) == {"s/index.html": b"next"}
+
+
+def test_a_failed_first_build_leaves_nothing(tmp_path: Path) -> None:
+    staging = begin(tmp_path / "dist", tmp_path / "repo")
+    staging.write_site("s", tree({"index.html": b"half"}))
+    staging.discard()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_begin_removes_what_interrupted_builds_left(tmp_path: Path) -> None:
@@ -127,8 +143,10 @@ def test_begin_removes_what_interrupted_builds_left(tmp_path: Path) -> None:
         (leftover / "i").write_bytes(b"half")
     staging = begin(target, tmp_path / "repo")
     assert sorted(p.name for p in tmp_path.iterdir()) == [".dist.new", "dist"]
-    assert list(staging.folder.iterdir()) == []
     assert found(target) == {"s/i": b"1"}
+    staging.write_site("s", tree({"i": b"2"}))
+    staging.commit(["s"])
+    assert found(target) == {"s/i": b"2"}
 
 
 def test_without_exchange_the_folders_are_renamed_in_turn(tmp_path: Path, monkeypatch) -> None:
@@ -137,7 +155,9 @@ def test_without_exchange_the_folders_are_renamed_in_turn(tmp_path: Path, monkey
     publish(target, {"s": {"i": b"1"}, "t": {"i": b"1"}})
     publish(target, {"s": {"i": b"2"}})
     assert found(target) == {"s/i": b"2", "t/i": b"1"}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist.new", "dist"]
+    publish(target, {"s": {"i": b"3"}})
+    assert found(target) == {"s/i": b"3", "t/i": b"1"}
 
 
 def test_a_build_killed_between_the_fallback_renames_gets_the_previous_output_back(tmp_path: Path) -> None:
@@ -147,7 +167,17 @@ def test_a_build_killed_between_the_fallback_renames_gets_the_previous_output_ba
     (tmp_path / ".dist.new/s").mkdir(parents=True)
     begin(target, tmp_path / "repo").discard()
     assert found(target) == {"s/i": b"1"}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist.new", "dist"]
+
+
+def test_a_build_killed_after_the_fallback_renames_starts_from_the_previous_output(tmp_path: Path) -> None:
+    target = tmp_path / "dist"
+    publish(target, {"s": {"i": b"1", "j": b"1"}})
+    publish(target, {"s": {"i": b"2", "j": b"1"}})
+    (tmp_path / ".dist.new").rename(tmp_path / ".dist.old")
+    publish(target, {"s": {"i": b"3", "j": b"1"}})
+    assert found(target) == {"s/i": b"3", "s/j": b"1"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist.new", "dist"]
 
 
 def test_a_symbolic_link_to_the_output_folder_stays(tmp_path: Path) -> None:
@@ -184,3 +214,77 @@ def test_a_folder_above_that_cannot_be_written_is_a_user_error(tmp_path: Path) -
     )
     with pytest.raises(StatusgenError, match=message):
         begin(tmp_path / "file/dist", tmp_path / "repo")
+
+
+def test_a_build_touches_only_what_changed_since_the_output_before(tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "dist"
+    files = {f"p/{n}/index.html": b"same %d" % n for n in range(20)}
+    publish(target, {"s": {**files, "index.html": b"1"}})
+    publish(target, {"s": {**files, "index.html": b"2"}})
+    linked: list[str] = []
+    carry_over = output._carry_over
+    monkeypatch.setattr(
+        output, "_carry_over", lambda old, new: linked.append(str(new)) or carry_over(old, new)
+    )
+    publish(target, {"s": {**files, "index.html": b"3"}})
+    # The folder kept from the first build already holds the very files of the live output.
+    assert linked == []
+    assert found(target) == {
+        **{f"s/{path}": content for path, content in files.items()},
+        "s/index.html": b"3",
+    }
+
+
+def test_a_file_edited_in_place_in_the_live_output_is_put_right(tmp_path: Path) -> None:
+    target = tmp_path / "dist"
+    publish(target, {"s": {"a.html": b"mine", "b.html": b"x"}})
+    publish(target, {"s": {"a.html": b"mine", "b.html": b"y"}})
+    # The kept folder's a.html is the same file as the live one: an edit in place changes both.
+    with (target / "s/a.html").open("r+b") as file:
+        file.write(b"MINE")
+    publish(target, {"s": {"a.html": b"mine", "b.html": b"z"}})
+    assert found(target) == {"s/a.html": b"mine", "s/b.html": b"z"}
+
+
+def test_whatever_the_kept_folder_holds_the_output_is_exactly_the_build(tmp_path: Path) -> None:
+    target = tmp_path / "dist"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    publish(target, {"s": {"a/index.html": b"1", "b.html": b"1"}, "t": {"i": b"1"}})
+    publish(target, {"s": {"a/index.html": b"2", "b.html": b"1"}, "t": {"i": b"1"}})
+    kept = tmp_path / ".dist.new"
+    (kept / "s/b.html").unlink()
+    (kept / "s/b.html").symlink_to(outside / "b.html")  # a link where a file goes: never written through
+    (kept / "s/a/index.html").unlink()
+    (kept / "s/a/index.html").mkdir()  # a folder where a file goes
+    (kept / "s/a/index.html/deep").write_text("x")
+    (kept / "s/c").write_text("a file where a folder goes")
+    (kept / "s/extra").mkdir()
+    (kept / "s/extra/private.html").write_text("not in the build")
+    (kept / "t").rename(kept / "t-moved")
+    (kept / "t").symlink_to(outside)  # a whole site replaced by a link
+    os.mkfifo(kept / "s/pipe")
+    publish(target, {"s": {"a/index.html": b"3", "b.html": b"1", "c/d.html": b"4"}, "t": {"i": b"1"}})
+    assert found(target) == {"s/a/index.html": b"3", "s/b.html": b"1", "s/c/d.html": b"4", "t/i": b"1"}
+    assert not any(p.is_symlink() for p in target.rglob("*"))
+    assert list(outside.iterdir()) == []
+    assert sorted(p.name for p in target.iterdir()) == ["s", "t"]
+
+
+def test_random_builds_over_a_kept_folder_give_the_build_exactly(tmp_path: Path) -> None:
+    choose = random.Random(18)
+    target = tmp_path / "dist"
+    target.mkdir()
+    names = ["index.html", "a/index.html", "a/b/index.html", "c.json", "c/index.html", "d/e/f.xml"]
+    for _ in range(30):
+        sites = {
+            site: {path: choose.choice([b"1", b"2", b"22"]) for path in names if choose.random() < 0.6}
+            for site in ("s", "t")
+            if choose.random() < 0.8
+        }
+        kept = {path: content for path, content in found(target).items() if path.split("/")[0] not in sites}
+        publish(target, sites)
+        built = {
+            f"{site}/{path}": content for site, files in sites.items() for path, content in files.items()
+        }
+        assert found(target) == {**kept, **built}

@@ -59,7 +59,8 @@ def test_init_loads_and_builds_every_audience(tmp_path: Path) -> None:
 def test_init_writes_merge_union_and_ignores_build_output(tmp_path: Path) -> None:
     init_repository(tmp_path / "status", NOW)
     assert "status-log/*.yaml merge=union" in (tmp_path / "status/.gitattributes").read_text()
-    assert "/dist/" in (tmp_path / "status/.gitignore").read_text().splitlines()
+    ignored = (tmp_path / "status/.gitignore").read_text().splitlines()
+    assert {"/dist/", "/.dist.new/", "/.dist.old/"} <= set(ignored)
 
 
 def test_scaffolded_yaml_points_at_existing_schemas(tmp_path: Path) -> None:

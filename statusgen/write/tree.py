@@ -1,14 +1,20 @@
 """OutputTree and Staging: the one writer of the output folder; it refuses duplicate or escaping paths.
 
-A build writes every site into a new output folder beside the live one (``<parent>/.<out>.new``),
-carries into it by hard links whatever the build does not replace (other audiences, the user's own
-files), then swaps the two folders in one step (Linux ``renameat2`` with ``RENAME_EXCHANGE``). So a
-reader, and a build killed at any moment, finds the previous output or the new one, all sites
-together; the next build removes what a killed one left. Files whose bytes did not change are
-hard-linked from the previous output (copied keeping their mtime where a link fails), so same bytes
-keep the same mtime. Where the system cannot exchange two folders, the live one is renamed aside and
-the new one into its place: for that moment there is no output folder, and if the build is killed
-right then, the next one puts the previous output back.
+A build makes the new output folder beside the live one (``<parent>/.<out>.new``), carries into it by
+hard links whatever the build does not replace (other audiences, the user's own files), then swaps
+the two folders in one step (Linux ``renameat2`` with ``RENAME_EXCHANGE``). So a reader, and a build
+killed at any moment, finds the previous output or the new one, all sites together.
+
+The folder swapped out is kept where the new one was made, and the next build turns it into its own
+output: it looks at every entry there, keeps a file that is the very file (same inode) it would link
+from the live output, and removes, replaces or adds everything else. Making or removing a file costs
+far more than looking at one, and most files are the same from one build to the next, so a build
+touches only what changed since the output before the live one. Nothing in that folder is trusted:
+whatever a killed build, or anyone else, left there is found and put right. Files whose bytes did
+not change are hard-linked from the live output (copied keeping their mtime where a link fails), so
+same bytes keep the same mtime. Where the system cannot exchange two folders, the live one is renamed
+aside and the new one into its place: for that moment there is no output folder, and if the build is
+killed right then, the next one puts the previous output back.
 """
 
 from __future__ import annotations
@@ -69,7 +75,7 @@ class OutputTree(Mapping[str, bytes]):
 
 @dataclass(frozen=True)
 class Staging:
-    """A new output folder being written beside the live one; :meth:`commit` swaps it in whole."""
+    """A new output folder being made beside the live one; :meth:`commit` swaps it in whole."""
 
     target: Path
     """The live output folder: absolute, symbolic links resolved."""
@@ -79,7 +85,8 @@ class Staging:
         return _beside(self.target, "new")
 
     def write_site(self, name: str, tree: Mapping[str, bytes], unchanged: Collection[str] = ()) -> None:
-        """Write ``tree`` as the site ``name``; a file the live site holds with the same bytes is linked.
+        """Make the site ``name`` hold exactly ``tree``; a file the live site holds with the same bytes
+        is linked.
 
         :param unchanged: paths whose live file was just read and found to hold these bytes, so they
             are linked without being compared again.
@@ -87,20 +94,29 @@ class Staging:
         _write_tree(tree, self.folder / name, previous=self.target / name, unchanged=unchanged)
 
     def commit(self, replaced: Collection[str]) -> None:
-        """Carry every live entry but the ``replaced`` sites into the new folder, then swap it in."""
-        if self.target.is_dir():
-            for entry in sorted(self.target.iterdir()):
-                if entry.name not in replaced:
-                    _carry(entry, self.folder / entry.name)
+        """Carry every live entry but the ``replaced`` sites into the new folder, then swap it in.
+
+        The folder swapped out stays where the new one was made, for the next build to start from.
+        """
+        live = {entry.name: entry for entry in self.target.iterdir()} if self.target.is_dir() else {}
+        for entry in self.folder.iterdir():
+            if entry.name not in replaced and entry.name not in live:
+                _remove(entry)
+        for name, entry in sorted(live.items()):
+            if name not in replaced:
+                _mirror(entry, self.folder / name)
+        if live:
             shutil.copymode(self.target, self.folder)
         _swap(self.folder, self.target)
 
     def discard(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """Give up the new folder: kept for the next build when there is a live output, else removed."""
+        if not self.target.is_dir():
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def begin(target: Path, repository: Path) -> Staging:
-    """Remove what interrupted builds left, then start an empty output folder beside ``target``.
+    """Put right what interrupted builds left, then start the new output folder beside ``target``.
 
     :raises StatusgenError: ``target`` is or contains ``repository``, is not a folder, is a mount point
         (it cannot be swapped), or the folder above it is not writable.
@@ -123,7 +139,7 @@ def begin(target: Path, repository: Path) -> Staging:
     try:
         live.parent.mkdir(parents=True, exist_ok=True)
         _clean_leftovers(live)
-        staging.folder.mkdir()
+        staging.folder.mkdir(exist_ok=True)
     except OSError as error:
         raise StatusgenError(
             f"--out {target}: cannot write {staging.folder.name} beside it ({error.strerror}); a build "
@@ -133,15 +149,20 @@ def begin(target: Path, repository: Path) -> Staging:
 
 
 def _clean_leftovers(live: Path) -> None:
-    retired = _beside(live, "old")
-    if retired.is_dir() and not live.exists():
-        # Killed between the two renames of the fallback swap: the previous output is whole, put it back.
-        retired.rename(live)
+    new, retired = _beside(live, "new"), _beside(live, "old")
+    if _is_folder(retired):
+        if not live.exists():
+            # Killed between the two renames of the fallback swap: the previous output is whole, put it back.
+            retired.rename(live)
+        elif not new.exists():
+            # Killed after them: the previous output is the folder to start from, as after an exchange.
+            retired.rename(new)
     _remove(retired)
-    _remove(_beside(live, "new"))
+    if not _is_folder(new):
+        new.unlink(missing_ok=True)
     if live.is_dir():
         for entry in live.iterdir():
-            if _SITE_LEFTOVER.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink():
+            if _SITE_LEFTOVER.fullmatch(entry.name) and _is_folder(entry):
                 _remove(entry)
 
 
@@ -149,8 +170,16 @@ def _beside(live: Path, role: str) -> Path:
     return live.with_name(f".{live.name}.{role}")
 
 
+def _is_folder(path: Path) -> bool:
+    """A folder itself, not a link to one."""
+    try:
+        return stat.S_ISDIR(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
 def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
+    if _is_folder(path):
         shutil.rmtree(path)
     else:
         path.unlink(missing_ok=True)
@@ -159,13 +188,11 @@ def _remove(path: Path) -> None:
 def _swap(new: Path, live: Path) -> None:
     if not live.exists():
         new.rename(live)
-    elif _exchange(new, live):
-        _remove(new)  # it holds the previous output now
-    else:
+    elif not _exchange(new, live):
         retired = _beside(live, "old")
         live.rename(retired)
         new.rename(live)
-        _remove(retired)
+        retired.rename(new)
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -190,33 +217,125 @@ def _renameat2() -> Callable[..., int] | None:
 
 
 def _write_tree(tree: Mapping[str, bytes], root: Path, previous: Path, unchanged: Collection[str]) -> None:
+    """Make ``root`` hold exactly ``tree``, touching only the entries that are not already right."""
+    if not _is_folder(root):
+        root.unlink(missing_ok=True)
+        root.mkdir()
+    here, there = f"{root}/", f"{previous}/"
+    folders = {parent for path in tree for parent in _parents(path)}
+    held_folders, held = _entries(here)
+    # Deepest first, so that a folder is emptied before it is removed.
+    for path in sorted(held_folders | held.keys(), reverse=True):
+        if path in held_folders and path not in folders:
+            os.rmdir(here + path)
+        elif path in held and path not in tree:
+            os.unlink(here + path)
+            del held[path]
+    for folder in sorted(folders - held_folders):
+        os.mkdir(here + folder)
     for path, content in tree.items():
-        destination = root / path
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        old = previous / path
+        destination, old = here + path, there + path
+        facts = held.get(path)
         if path in unchanged or _same_bytes(old, content):
-            with contextlib.suppress(OSError):  # gone since: written below
-                _carry_over(old, destination)
+            if facts is not None and _same_file(facts, old):
                 continue
-        destination.write_bytes(content)
+            with contextlib.suppress(OSError):  # gone since: written below
+                _replace_with_link(old, destination, facts is not None)
+                continue
+            facts = None
+        if facts is not None:
+            os.unlink(destination)
+        with open(destination, "xb") as file:  # never through a file the live output may share
+            file.write(content)
 
 
-def _same_bytes(path: Path, content: bytes) -> bool:
+def _parents(path: str) -> Iterator[str]:
+    """The folders above a site path, as site paths: ``a/b/c`` → ``a``, ``a/b``."""
+    end = path.find("/")
+    while end != -1:
+        yield path[:end]
+        end = path.find("/", end + 1)
+
+
+def _entries(root: str) -> tuple[set[str], dict[str, os.stat_result]]:
+    """The folders and the other entries below the folder ``root`` (ending in a slash), by site path,
+    without following links."""
+    folders: set[str] = set()
+    others: dict[str, os.stat_result] = {}
+    pending = [""]
+    while pending:
+        folder = pending.pop()
+        with os.scandir(root + folder) as listing:
+            for entry in listing:
+                path = folder + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.add(path)
+                    pending.append(path + "/")
+                else:
+                    others[path] = entry.stat(follow_symlinks=False)
+    return folders, others
+
+
+def _same_file(facts: os.stat_result, other: str | Path) -> bool:
+    """Whether ``facts`` are those of the regular file ``other`` itself (a hard link to it)."""
     try:
-        facts = path.lstat()
-        return stat.S_ISREG(facts.st_mode) and facts.st_size == len(content) and path.read_bytes() == content
+        theirs = os.lstat(other)
+    except OSError:
+        return False
+    return stat.S_ISREG(facts.st_mode) and (facts.st_dev, facts.st_ino) == (theirs.st_dev, theirs.st_ino)
+
+
+def _replace_with_link(source: str, destination: str, exists: bool) -> None:
+    """Put ``source`` at ``destination``, which holds another entry when ``exists``."""
+    if exists:
+        os.unlink(destination)
+    _carry_over(source, destination)
+
+
+def _same_bytes(path: str, content: bytes) -> bool:
+    try:
+        facts = os.lstat(path)
+        if not stat.S_ISREG(facts.st_mode) or facts.st_size != len(content):
+            return False
+        with open(path, "rb") as file:
+            return file.read() == content
     except OSError:
         return False
 
 
-def _carry(source: Path, destination: Path) -> None:
-    """Put ``source`` at ``destination`` as it is: links stay links, files are hard-linked."""
+def _mirror(source: Path, destination: Path) -> None:
+    """Make ``destination`` what ``source`` is, keeping what already is: links stay links, files are
+    hard-linked."""
     if source.is_symlink():
-        destination.symlink_to(source.readlink())
+        target = source.readlink()
+        if destination.is_symlink() and destination.readlink() == target:
+            return
+        _remove(destination)
+        destination.symlink_to(target)
     elif source.is_dir():
-        shutil.copytree(source, destination, symlinks=True, copy_function=_carry_over)
+        _mirror_folder(source, destination)
     else:
+        try:
+            there: os.stat_result | None = destination.lstat()
+        except FileNotFoundError:
+            there = None
+        if there is not None and _same_file(there, source):
+            return
+        _remove(destination)
         _carry_over(source, destination)
+
+
+def _mirror_folder(source: Path, destination: Path) -> None:
+    if not _is_folder(destination):
+        destination.unlink(missing_ok=True)
+        destination.mkdir()
+    shutil.copymode(source, destination)
+    inside = {entry.name for entry in source.iterdir()}
+    for entry in destination.iterdir():
+        if entry.name not in inside:
+            _remove(entry)
+    for name in sorted(inside):
+        _mirror(source / name, destination / name)
 
 
 def _carry_over(old: str | Path, new: str | Path) -> None:
