@@ -143,5 +143,6 @@ def test_a_killed_build_leaves_one_whole_build_and_no_worker(tmp_path: Path) -> 
     set_title(target.root, wanted)
     assert target.build().exit_code == 0
     assert target.output() == builds[wanted]
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    # Only the output swapped out is left beside, for the next build to start from.
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".dist.new"]
     assert sorted(p.name for p in target.out.iterdir()) == ["acme-partner", "internal", "public"]
