@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -14,6 +14,7 @@ from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]  # ships 
 from statusgen.render.format import affected_components
 from statusgen.render.i18n import Language, language
 from statusgen.render.ids import update_url
+from statusgen.render.memo import Memo, memoized
 from statusgen.view.types import AudienceView, ComponentView, IncidentView, UpdateView
 
 MAX_ENTRIES = 50
@@ -44,11 +45,6 @@ class _Site:
     """Local midnight: an empty feed's date."""
 
 
-Memo = Callable[[str, object, Callable[[], bytes]], bytes]
-"""``memo(path, inputs, make)``: the file at ``path``, made by ``make`` from ``inputs`` alone, or the
-bytes a previous build made from the same inputs (:class:`statusgen.write.pagecache.PageCache`)."""
-
-
 def render_feeds(view: AudienceView, prefix: str = "", memo: Memo | None = None) -> dict[str, bytes]:
     """``history.rss``/``.atom`` and ``components/<id>/history.rss``/``.atom`` for every component.
 
@@ -73,15 +69,15 @@ def render_feeds(view: AudienceView, prefix: str = "", memo: Memo | None = None)
     for feed in feeds:
         for extension in ("rss", "atom"):
             path = f"{feed.path}.{extension}"
-            make = partial(_feed_bytes, site, feed, extension)
-            files[path] = make() if memo is None else memo(path, (site, feed, extension), make)
+            make = partial(_feed_file, site, feed, extension)
+            files.update(memoized(memo, [path], (site, feed, extension), make))
     return files
 
 
-def _feed_bytes(site: _Site, feed: _Feed, extension: str) -> bytes:
+def _feed_file(site: _Site, feed: _Feed, extension: str) -> dict[str, bytes]:
     generator = _generator(site, feed, extension)
     data: bytes = generator.rss_str(pretty=True) if extension == "rss" else generator.atom_str(pretty=True)
-    return data
+    return {f"{feed.path}.{extension}": data}
 
 
 def _component_feed(
