@@ -26,7 +26,7 @@ that Statuspage carries, a deterministic stand-in is derived from the view:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
 from functools import partial
@@ -66,7 +66,13 @@ class _Site:
     overall: Overall
     layout: tuple[GroupView | ComponentView, ...]
     incidents: tuple[IncidentView, ...]
+    """The incidents the API lists: the newest, then any other open one, in the view's order."""
     maintenances: tuple[IncidentView, ...]
+    times: dict[str, tuple[datetime, datetime | None]]
+    """Every incident and maintenance by id: when it was created and its last update, if any. A
+    component's row reads only these of the incidents that touch it."""
+    newest: datetime | None
+    """The newest visible update."""
     clock: datetime | None
     """The build's clock, for a component without bars and a page without components; None when
     there is neither, so that the files stay the same from one build to the next."""
@@ -74,6 +80,8 @@ class _Site:
     @classmethod
     def of(cls, view: AudienceView) -> _Site:
         timeless = bool(view.layout) and all(c.since or c.uptime.days for c in view.components)
+        everything = view.incidents + view.maintenances
+        listed = view.incidents[:MAX_LISTED]
         return cls(
             id=view.id,
             title=view.title,
@@ -81,8 +89,10 @@ class _Site:
             timezone=view.timezone,
             overall=view.overall,
             layout=view.layout,
-            incidents=view.incidents,
+            incidents=listed + tuple(i for i in view.incidents[MAX_LISTED:] if i.is_open),
             maintenances=view.maintenances,
+            times={i.id: (_created(i), i.updates[0].at if i.updates else None) for i in everything},
+            newest=max((update.at for incident in everything for update in incident.updates), default=None),
             clock=None if timeless else view.now,
         )
 
@@ -96,7 +106,6 @@ class _Site:
 @dataclass(frozen=True)
 class _Context:
     view: _Site
-    items_by_id: Mapping[str, IncidentView]
     tz: ZoneInfo
     page_id: str
     rows: dict[str, Json]
@@ -170,7 +179,7 @@ class ApiRows:
 def api_rows(view: AudienceView, incident_ids: Iterable[str]) -> ApiRows:
     """Every component row of ``view`` and the rows of the given incidents and maintenance."""
     ctx = _context(_Site.of(view))
-    incidents = {i: _incident(ctx, ctx.items_by_id[i]) for i in incident_ids if i in ctx.items_by_id}
+    incidents = {i: _incident(ctx, view.items_by_id[i]) for i in incident_ids if i in view.items_by_id}
     return ApiRows(dict(ctx.rows), incidents)
 
 
@@ -186,8 +195,7 @@ def _with_status(
 
 
 def _context(view: _Site) -> _Context:
-    by_id = {item.id: item for item in (*view.incidents, *view.maintenances)}
-    ctx = _Context(view, by_id, ZoneInfo(view.timezone), statuspage_id("page", view.id), {}, {})
+    ctx = _Context(view, ZoneInfo(view.timezone), statuspage_id("page", view.id), {}, {})
     for item in view.layout:
         if isinstance(item, GroupView):
             members = [_component(ctx, member, item.id) for member in item.components]
@@ -207,11 +215,9 @@ def _stamp(ctx: _Context, moment: datetime | None) -> str | None:
 
 def _page(ctx: _Context, components: list[Json]) -> Json:
     view = ctx.view
-    moments = [update.at for incident in view.incidents + view.maintenances for update in incident.updates]
-    newest = max(moments, default=None)
     stamps = [row["updated_at"] for row in components]
-    if newest is not None:
-        stamps.append(_stamp(ctx, newest))
+    if view.newest is not None:
+        stamps.append(_stamp(ctx, view.newest))
     # Every stamp shares the audience's zone, but offsets vary across DST, so compare as instants.
     updated = max(stamps, key=datetime.fromisoformat) if stamps else _stamp(ctx, view.now)
     return {
@@ -237,9 +243,8 @@ def _component_list(ctx: _Context) -> list[Json]:
 
 def _component(ctx: _Context, component: ComponentView, group_id: str | None) -> Json:
     created = _component_created(ctx, component)
-    touching = _incidents_by_id(ctx, component.incident_ids)
-    last_words = [incident.updates[0].at for incident in touching if incident.updates]
-    updated = max([created, *last_words])
+    touching = _times(ctx, component.incident_ids)
+    updated = max([created, *(last for _, last in touching if last is not None)])
     return {
         "id": statuspage_id("component", component.id),
         "name": component.name,
@@ -261,8 +266,7 @@ def _component_created(ctx: _Context, component: ComponentView) -> datetime:
     bars = component.uptime.days
     first_day = component.since or (bars[0].day if bars else ctx.view.now.date())
     created = datetime.combine(first_day, time(), tzinfo=ctx.tz)
-    touching = _incidents_by_id(ctx, component.incident_ids)
-    return min([created, *(_created(incident) for incident in touching)])
+    return min([created, *(first for first, _ in _times(ctx, component.incident_ids))])
 
 
 def _group(ctx: _Context, group: GroupView, members: list[Json]) -> Json:
@@ -284,8 +288,9 @@ def _group(ctx: _Context, group: GroupView, members: list[Json]) -> Json:
     }
 
 
-def _incidents_by_id(ctx: _Context, ids: Iterable[str]) -> list[IncidentView]:
-    return [ctx.items_by_id[i] for i in ids if i in ctx.items_by_id]
+def _times(ctx: _Context, ids: Iterable[str]) -> list[tuple[datetime, datetime | None]]:
+    times = ctx.view.times
+    return [times[i] for i in ids if i in times]
 
 
 def _created(incident: IncidentView) -> datetime:

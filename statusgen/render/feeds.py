@@ -20,6 +20,7 @@ from statusgen.view.types import AudienceView, ComponentView, IncidentView, Upda
 MAX_ENTRIES = 50
 
 _MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+"""Each feed's formats, by extension."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def render_feeds(view: AudienceView, prefix: str = "", memo: Memo | None = None)
 
     :param prefix: a folder the feeds are published in (their own ``self`` links say so); their
         entries still link to the pages at the site's root.
-    :param memo: where a feed made before from the same inputs is taken from.
+    :param memo: where a feed made before from the same inputs is taken from (both formats at once).
     """
     everything = view.incidents + view.maintenances
     site = _Site(
@@ -67,17 +68,15 @@ def render_feeds(view: AudienceView, prefix: str = "", memo: Memo | None = None)
     feeds += [_component_feed(view, component, view.items_by_id, prefix) for component in view.components]
     files: dict[str, bytes] = {}
     for feed in feeds:
-        for extension in ("rss", "atom"):
-            path = f"{feed.path}.{extension}"
-            make = partial(_feed_file, site, feed, extension)
-            files.update(memoized(memo, [path], (site, feed, extension), make))
+        paths = [f"{feed.path}.{extension}" for extension in _MEDIA_TYPES]
+        files.update(memoized(memo, paths, (site, feed), partial(_feed_files, site, feed)))
     return files
 
 
-def _feed_file(site: _Site, feed: _Feed, extension: str) -> dict[str, bytes]:
-    generator = _generator(site, feed, extension)
-    data: bytes = generator.rss_str(pretty=True) if extension == "rss" else generator.atom_str(pretty=True)
-    return {f"{feed.path}.{extension}": data}
+def _feed_files(site: _Site, feed: _Feed) -> dict[str, bytes]:
+    """The feed in both formats."""
+    rss, atom = (_generator(site, feed, extension) for extension in _MEDIA_TYPES)
+    return {f"{feed.path}.rss": rss.rss_str(pretty=True), f"{feed.path}.atom": atom.atom_str(pretty=True)}
 
 
 def _component_feed(
