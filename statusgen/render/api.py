@@ -68,9 +68,9 @@ class _Site:
     incidents: tuple[IncidentView, ...]
     """The incidents the API lists: the newest, then any other open one, in the view's order."""
     maintenances: tuple[IncidentView, ...]
-    times: dict[str, tuple[datetime, datetime | None]]
-    """Every incident and maintenance by id: when it was created and its last update, if any. A
-    component's row reads only these of the incidents that touch it."""
+    touched: dict[str, tuple[datetime | None, datetime | None]]
+    """Every component by id: the earliest creation and the latest last update of the incidents and
+    maintenance that touch it, all its row reads of them."""
     newest: datetime | None
     """The newest visible update."""
     clock: datetime | None
@@ -91,16 +91,29 @@ class _Site:
             layout=view.layout,
             incidents=listed + tuple(i for i in view.incidents[MAX_LISTED:] if i.is_open),
             maintenances=view.maintenances,
-            times={i.id: (_created(i), i.updates[0].at if i.updates else None) for i in everything},
+            touched=_touched(view),
             newest=max((update.at for incident in everything for update in incident.updates), default=None),
             clock=None if timeless else view.now,
         )
 
     @property
     def now(self) -> datetime:
+        """The build's clock, where the API shows it."""
         if self.clock is None:
             raise ValueError("the API was made without the clock it reads")
         return self.clock
+
+
+def _touched(view: AudienceView) -> dict[str, tuple[datetime | None, datetime | None]]:
+    by_id = view.items_by_id
+    created = {item.id: _created(item) for item in by_id.values()}
+    last_words = {item.id: item.updates[0].at for item in by_id.values() if item.updates}
+    touched: dict[str, tuple[datetime | None, datetime | None]] = {}
+    for component in view.components:
+        ids = [i for i in component.incident_ids if i in by_id]
+        words = [last_words[i] for i in ids if i in last_words]
+        touched[component.id] = (min((created[i] for i in ids), default=None), max(words, default=None))
+    return touched
 
 
 @dataclass(frozen=True)
@@ -243,8 +256,8 @@ def _component_list(ctx: _Context) -> list[Json]:
 
 def _component(ctx: _Context, component: ComponentView, group_id: str | None) -> Json:
     created = _component_created(ctx, component)
-    touching = _times(ctx, component.incident_ids)
-    updated = max([created, *(last for _, last in touching if last is not None)])
+    last_word = ctx.view.touched[component.id][1]
+    updated = created if last_word is None else max(created, last_word)
     return {
         "id": statuspage_id("component", component.id),
         "name": component.name,
@@ -266,7 +279,8 @@ def _component_created(ctx: _Context, component: ComponentView) -> datetime:
     bars = component.uptime.days
     first_day = component.since or (bars[0].day if bars else ctx.view.now.date())
     created = datetime.combine(first_day, time(), tzinfo=ctx.tz)
-    return min([created, *(first for first, _ in _times(ctx, component.incident_ids))])
+    first = ctx.view.touched[component.id][0]
+    return created if first is None else min(created, first)
 
 
 def _group(ctx: _Context, group: GroupView, members: list[Json]) -> Json:
@@ -286,11 +300,6 @@ def _group(ctx: _Context, group: GroupView, members: list[Json]) -> Json:
         "only_show_if_degraded": False,
         "components": [row["id"] for row in members],
     }
-
-
-def _times(ctx: _Context, ids: Iterable[str]) -> list[tuple[datetime, datetime | None]]:
-    times = ctx.view.times
-    return [times[i] for i in ids if i in times]
 
 
 def _created(incident: IncidentView) -> datetime:
