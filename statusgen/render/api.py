@@ -29,11 +29,14 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from statusgen.compute.rollup import Overall
 from statusgen.model import ComponentStatus, IncidentStatus, MaintenanceStatus, UpdateStatus
-from statusgen.render.ids import incident_url, statuspage_id
+from statusgen.render.ids import statuspage_id
+from statusgen.render.memo import Memo, memoized
 from statusgen.view.markup import html_to_text
 from statusgen.view.types import AudienceView, ComponentView, GroupView, IncidentView, UpdateView
 
@@ -53,8 +56,69 @@ _MONITORING = {IncidentStatus.MONITORING, MaintenanceStatus.VERIFYING}
 
 
 @dataclass(frozen=True)
+class _Site:
+    """All the API reads of its audience: what its files' key digests (:class:`Memo`)."""
+
+    id: str
+    title: str
+    base_url: str
+    timezone: str
+    overall: Overall
+    layout: tuple[GroupView | ComponentView, ...]
+    incidents: tuple[IncidentView, ...]
+    """The incidents the API lists: the newest, then any other open one, in the view's order."""
+    maintenances: tuple[IncidentView, ...]
+    touched: dict[str, tuple[datetime | None, datetime | None]]
+    """Every component by id: the earliest creation and the latest last update of the incidents and
+    maintenance that touch it, all its row reads of them."""
+    newest: datetime | None
+    """The newest visible update."""
+    clock: datetime | None
+    """The build's clock, for a component without bars and a page without components; None when
+    there is neither, so that the files stay the same from one build to the next."""
+
+    @classmethod
+    def of(cls, view: AudienceView) -> _Site:
+        timeless = bool(view.layout) and all(c.since or c.uptime.days for c in view.components)
+        everything = view.incidents + view.maintenances
+        listed = view.incidents[:MAX_LISTED]
+        return cls(
+            id=view.id,
+            title=view.title,
+            base_url=view.base_url,
+            timezone=view.timezone,
+            overall=view.overall,
+            layout=view.layout,
+            incidents=listed + tuple(i for i in view.incidents[MAX_LISTED:] if i.is_open),
+            maintenances=view.maintenances,
+            touched=_touched(view),
+            newest=max((update.at for incident in everything for update in incident.updates), default=None),
+            clock=None if timeless else view.now,
+        )
+
+    @property
+    def now(self) -> datetime:
+        """The build's clock, where the API shows it."""
+        if self.clock is None:
+            raise ValueError("the API was made without the clock it reads")
+        return self.clock
+
+
+def _touched(view: AudienceView) -> dict[str, tuple[datetime | None, datetime | None]]:
+    by_id = view.items_by_id
+    created = {item.id: _created(item) for item in by_id.values()}
+    last_words = {item.id: item.updates[0].at for item in by_id.values() if item.updates}
+    touched: dict[str, tuple[datetime | None, datetime | None]] = {}
+    for component in view.components:
+        ids = [i for i in component.incident_ids if i in by_id]
+        words = [last_words[i] for i in ids if i in last_words]
+        touched[component.id] = (min((created[i] for i in ids), default=None), max(words, default=None))
+    return touched
+
+
+@dataclass(frozen=True)
 class _Context:
-    view: AudienceView
+    view: _Site
     tz: ZoneInfo
     page_id: str
     rows: dict[str, Json]
@@ -63,8 +127,29 @@ class _Context:
     """Our group id → its group row (groups and components may share an id)."""
 
 
-def render_api(view: AudienceView) -> dict[str, bytes]:
-    """The eight Statuspage v2 endpoints under ``api/v2/``, each a JSON document."""
+_DOCUMENTS = (
+    "summary.json",
+    "status.json",
+    "components.json",
+    "incidents.json",
+    "incidents/unresolved.json",
+    "scheduled-maintenances.json",
+    "scheduled-maintenances/upcoming.json",
+    "scheduled-maintenances/active.json",
+)
+
+
+def render_api(view: AudienceView, memo: Memo | None = None) -> dict[str, bytes]:
+    """The eight Statuspage v2 endpoints under ``api/v2/``, each a JSON document.
+
+    :param memo: where the files made before from the same inputs are taken from.
+    """
+    site = _Site.of(view)
+    paths = [f"api/v2/{name}" for name in _DOCUMENTS]
+    return dict(memoized(memo, paths, site, partial(_api_files, site)))
+
+
+def _api_files(view: _Site) -> dict[str, bytes]:
     ctx = _context(view)
     components = _component_list(ctx)
     # Lists hold the most recent; open incidents are few. Only those rows are ever written.
@@ -106,7 +191,7 @@ class ApiRows:
 
 def api_rows(view: AudienceView, incident_ids: Iterable[str]) -> ApiRows:
     """Every component row of ``view`` and the rows of the given incidents and maintenance."""
-    ctx = _context(view)
+    ctx = _context(_Site.of(view))
     incidents = {i: _incident(ctx, view.items_by_id[i]) for i in incident_ids if i in view.items_by_id}
     return ApiRows(dict(ctx.rows), incidents)
 
@@ -122,7 +207,7 @@ def _with_status(
     return [row for row, incident in zip(rows, incidents, strict=True) if incident.status in wanted]
 
 
-def _context(view: AudienceView) -> _Context:
+def _context(view: _Site) -> _Context:
     ctx = _Context(view, ZoneInfo(view.timezone), statuspage_id("page", view.id), {}, {})
     for item in view.layout:
         if isinstance(item, GroupView):
@@ -143,13 +228,11 @@ def _stamp(ctx: _Context, moment: datetime | None) -> str | None:
 
 def _page(ctx: _Context, components: list[Json]) -> Json:
     view = ctx.view
-    moments = [update.at for incident in view.incidents + view.maintenances for update in incident.updates]
-    newest = max(moments, default=None)
     stamps = [row["updated_at"] for row in components]
-    if newest is not None:
-        stamps.append(_stamp(ctx, newest))
+    if view.newest is not None:
+        stamps.append(_stamp(ctx, view.newest))
     # Every stamp shares the audience's zone, but offsets vary across DST, so compare as instants.
-    updated = max(stamps, key=datetime.fromisoformat, default=_stamp(ctx, view.now))
+    updated = max(stamps, key=datetime.fromisoformat) if stamps else _stamp(ctx, view.now)
     return {
         "id": ctx.page_id,
         "name": view.title,
@@ -173,9 +256,8 @@ def _component_list(ctx: _Context) -> list[Json]:
 
 def _component(ctx: _Context, component: ComponentView, group_id: str | None) -> Json:
     created = _component_created(ctx, component)
-    touching = _incidents_by_id(ctx.view, component.incident_ids)
-    last_words = [incident.updates[0].at for incident in touching if incident.updates]
-    updated = max([created, *last_words])
+    last_word = ctx.view.touched[component.id][1]
+    updated = created if last_word is None else max(created, last_word)
     return {
         "id": statuspage_id("component", component.id),
         "name": component.name,
@@ -197,8 +279,8 @@ def _component_created(ctx: _Context, component: ComponentView) -> datetime:
     bars = component.uptime.days
     first_day = component.since or (bars[0].day if bars else ctx.view.now.date())
     created = datetime.combine(first_day, time(), tzinfo=ctx.tz)
-    touching = _incidents_by_id(ctx.view, component.incident_ids)
-    return min([created, *(_created(incident) for incident in touching)])
+    first = ctx.view.touched[component.id][0]
+    return created if first is None else min(created, first)
 
 
 def _group(ctx: _Context, group: GroupView, members: list[Json]) -> Json:
@@ -220,10 +302,6 @@ def _group(ctx: _Context, group: GroupView, members: list[Json]) -> Json:
     }
 
 
-def _incidents_by_id(view: AudienceView, ids: Iterable[str]) -> list[IncidentView]:
-    return [view.items_by_id[i] for i in ids if i in view.items_by_id]
-
-
 def _created(incident: IncidentView) -> datetime:
     return min([incident.started, *(update.at for update in incident.updates)])
 
@@ -241,7 +319,7 @@ def _incident(ctx: _Context, incident: IncidentView) -> Json:
         "monitoring_at": _stamp(ctx, min(monitoring, default=None)),
         "resolved_at": _stamp(ctx, incident.resolved_at),
         "impact": "maintenance" if maintenance else incident.impact.value,
-        "shortlink": incident_url(ctx.view, incident),
+        "shortlink": ctx.view.base_url + incident.path,
         "started_at": _stamp(ctx, created if maintenance else incident.started),
         "page_id": ctx.page_id,
         "incident_updates": _updates(ctx, incident),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -14,11 +14,13 @@ from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]  # ships 
 from statusgen.render.format import affected_components
 from statusgen.render.i18n import Language, language
 from statusgen.render.ids import update_url
+from statusgen.render.memo import Memo, memoized
 from statusgen.view.types import AudienceView, ComponentView, IncidentView, UpdateView
 
 MAX_ENTRIES = 50
 
 _MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+"""Each feed's formats, by extension."""
 
 
 @dataclass(frozen=True)
@@ -44,11 +46,6 @@ class _Site:
     """Local midnight: an empty feed's date."""
 
 
-Memo = Callable[[str, object, Callable[[], bytes]], bytes]
-"""``memo(path, inputs, make)``: the file at ``path``, made by ``make`` from ``inputs`` alone, or the
-bytes a previous build made from the same inputs (:class:`statusgen.write.pagecache.PageCache`)."""
-
-
 def render_feeds(view: AudienceView, prefix: str = "", memo: Memo | None = None) -> dict[str, bytes]:
     """``history.rss``/``.atom`` and ``components/<id>/history.rss``/``.atom`` for every component.
 
@@ -57,7 +54,7 @@ def render_feeds(view: AudienceView, prefix: str = "", memo: Memo | None = None)
 
     :param prefix: a folder the feeds are published in (their own ``self`` links say so); their
         entries still link to the pages at the site's root.
-    :param memo: where a feed made before from the same inputs is taken from.
+    :param memo: where a feed made before from the same inputs is taken from (both formats at once).
     """
     everything = view.incidents + view.maintenances
     site = _Site(
@@ -71,17 +68,15 @@ def render_feeds(view: AudienceView, prefix: str = "", memo: Memo | None = None)
     feeds += [_component_feed(view, component, view.items_by_id, prefix) for component in view.components]
     files: dict[str, bytes] = {}
     for feed in feeds:
-        for extension in ("rss", "atom"):
-            path = f"{feed.path}.{extension}"
-            make = partial(_feed_bytes, site, feed, extension)
-            files[path] = make() if memo is None else memo(path, (site, feed, extension), make)
+        paths = [f"{feed.path}.{extension}" for extension in _MEDIA_TYPES]
+        files.update(memoized(memo, paths, (site, feed), partial(_feed_files, site, feed)))
     return files
 
 
-def _feed_bytes(site: _Site, feed: _Feed, extension: str) -> bytes:
-    generator = _generator(site, feed, extension)
-    data: bytes = generator.rss_str(pretty=True) if extension == "rss" else generator.atom_str(pretty=True)
-    return data
+def _feed_files(site: _Site, feed: _Feed) -> dict[str, bytes]:
+    """The feed in both formats."""
+    rss, atom = (_generator(site, feed, extension) for extension in _MEDIA_TYPES)
+    return {f"{feed.path}.rss": rss.rss_str(pretty=True), f"{feed.path}.atom": atom.atom_str(pretty=True)}
 
 
 def _component_feed(

@@ -323,7 +323,8 @@ class Pages:
         """What every page's key digests; worked out only by a build that keys pages (not ``serve``)."""
         # Assets are named by their bytes, so their names stand for them; a page's favicon is its own.
         shown = (self._assets.stylesheets, self._assets.logo, self._assets.logo_dark)
-        return PageInputs(renderer(self._theme_dirs, self.view.theme), self._common, shown)
+        theme = renderer(self._theme_dirs, self.view.theme)
+        return PageInputs(theme, self.view.now.tzinfo, self._common, shown)
 
     @property
     def paths(self) -> Collection[str]:

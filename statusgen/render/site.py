@@ -6,15 +6,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from functools import partial
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache, partial
 from pathlib import Path
 
 from statusgen.render.api import render_api
 from statusgen.render.badges import render_badges
-from statusgen.render.feeds import Memo, render_feeds
+from statusgen.render.feeds import render_feeds
 from statusgen.render.html import Pages
 from statusgen.render.ical import render_ical
+from statusgen.render.memo import Make, Memo
 from statusgen.render.meta import render_meta
 from statusgen.render.secret import secret_feed_files
 from statusgen.render.uptime import render_uptime
@@ -48,15 +49,26 @@ def render_site(
     return tree
 
 
-def _memo(cache: PageCache, pages: Pages, path: str, inputs: object, make: Callable[[], bytes]) -> bytes:
-    return cache.reuse(path, pages.inputs_key(inputs), make)
+def _memo(
+    store: PageCache, pages: Pages, paths: Sequence[str], inputs: object, make: Make
+) -> dict[str, bytes]:
+    key = pages.inputs_key(inputs)
+    made = cache(make)  # the files are made together, once, if any of them is not found
+    return {path: store.reuse(path, key, partial(_made, made, path)) for path in paths}
+
+
+def _made(make: Callable[[], Mapping[str, bytes]], path: str) -> bytes:
+    return make()[path]
 
 
 def data_files(view: AudienceView, pages: Sequence[str], memo: Memo | None = None) -> dict[str, bytes]:
     """Feeds, calendar, JSON API, badges, the uptime report's CSV and JSON, and the edge files of a
-    site whose pages are ``pages``; feeds made before from the same inputs are taken from ``memo``."""
+    site whose pages are ``pages``; feeds, API files and uptime files made before from the same inputs
+    are taken from ``memo``."""
     files = render_feeds(view, memo=memo)
-    for render in (render_ical, render_api, render_badges, render_uptime):
-        files.update(render(view))
+    files.update(render_ical(view))
+    files.update(render_api(view, memo))
+    files.update(render_badges(view))
+    files.update(render_uptime(view, memo))
     files.update(render_meta(view, [*pages, *files]))
     return files

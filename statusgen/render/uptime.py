@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from statusgen.render.api import dump_json
+from statusgen.render.memo import Memo, memoized
 from statusgen.view.types import AudienceView, MonthUptime, SlaRow
 
 COLUMNS = (
@@ -33,16 +36,37 @@ def report_keys(view: AudienceView) -> tuple[str, ...]:
     return tuple(month.key for month in view.sla[0].months) if view.sla else ()
 
 
-def render_uptime(view: AudienceView) -> dict[str, bytes]:
-    """``uptime/<yyyy-mm>.csv`` and ``uptime/<yyyy-mm>.json`` for every month of the report."""
+@dataclass(frozen=True)
+class _Month:
+    """All one month's files are made from: what their key digests (:class:`Memo`)."""
+
+    audience: str
+    title: str
+    timezone: str
+    key: str
+    records: tuple[dict[str, object], ...]
+    complete: bool
+
+
+def render_uptime(view: AudienceView, memo: Memo | None = None) -> dict[str, bytes]:
+    """``uptime/<yyyy-mm>.csv`` and ``uptime/<yyyy-mm>.json`` for every month of the report.
+
+    :param memo: where a month's files made before from the same inputs are taken from.
+    """
     files: dict[str, bytes] = {}
     keys = report_keys(view)
     for index, key in enumerate(keys):
         current = index == len(keys) - 1
-        records = [_record(row, row.months[index], current) for row in view.sla]
-        files[f"uptime/{key}.csv"] = _csv(records)
-        files[f"uptime/{key}.json"] = _json(view, key, records, complete=not current)
+        records = tuple(_record(row, row.months[index], current) for row in view.sla)
+        month = _Month(view.id, view.title, view.timezone, key, records, complete=not current)
+        paths = [f"uptime/{key}.csv", f"uptime/{key}.json"]
+        files.update(memoized(memo, paths, month, partial(_month_files, month)))
     return files
+
+
+def _month_files(month: _Month) -> dict[str, bytes]:
+    records = list(month.records)
+    return {f"uptime/{month.key}.csv": _csv(records), f"uptime/{month.key}.json": _json(month, records)}
 
 
 def _record(row: SlaRow, month: MonthUptime, current: bool) -> dict[str, object]:
@@ -76,15 +100,15 @@ def _cell(value: object) -> object:
     return "" if value is None else value
 
 
-def _json(view: AudienceView, key: str, records: list[dict[str, object]], *, complete: bool) -> bytes:
-    year, month = map(int, key.split("-"))
+def _json(month: _Month, records: list[dict[str, object]]) -> bytes:
+    year, number = map(int, month.key.split("-"))
     document = {
-        "audience": view.id,
-        "title": view.title,
-        "month": key,
-        "first_day": date(year, month, 1).isoformat(),
-        "timezone": view.timezone,
-        "complete": complete,
+        "audience": month.audience,
+        "title": month.title,
+        "month": month.key,
+        "first_day": date(year, number, 1).isoformat(),
+        "timezone": month.timezone,
+        "complete": month.complete,
         "components": [{k: v for k, v in record.items() if k != "month"} for record in records],
     }
     return dump_json(document)
