@@ -28,7 +28,7 @@ def found(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-@pytest.mark.parametrize("path", ["../x", "/etc/passwd", "a/../../b", "", "a//b", "./a"])
+@pytest.mark.parametrize("path", ["../x", "/etc/passwd", "a/../../b", "", "a//b", "./a", ".", "a/", "a/./b"])
 def test_refuses_escaping_or_unclean_paths(path: str) -> None:
     with pytest.raises(ValueError, match="escapes the site folder"):
         OutputTree().add(path, b"")

@@ -29,7 +29,7 @@ import stat
 import sys
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from statusgen.errors import StatusgenError
 
@@ -48,8 +48,8 @@ class OutputTree(Mapping[str, bytes]):
 
     def add(self, path: str, content: bytes) -> None:
         """Add one file; a second file at the same path or a path leaving the site is a bug."""
-        clean = PurePosixPath(path)
-        if clean.is_absolute() or ".." in clean.parts or path != clean.as_posix() or not path:
+        # Every part a name: no empty part (leading, doubled or trailing slash), no "." or "..".
+        if any(part in ("", ".", "..") for part in path.split("/")):
             raise ValueError(f"output path {path!r} escapes the site folder")
         if path in self._files:
             raise ValueError(f"two outputs want the same path {path!r}")
