@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from statusgen.themedirs import theme_dirs
-from statusgen.write.buildcache import BuildRecord, input_digest
+from statusgen.write.buildcache import BuildRecord, FileHashes, input_digest
 from statusgen.write.tree import Staging, begin
 
 if TYPE_CHECKING:
@@ -56,10 +56,11 @@ def build(
     :param real_now: the real time, after which nothing may be dated (see ``load_repository``).
     :param feed_secrets: the text of ``STATUSGEN_FEED_SECRETS`` (:mod:`statusgen.load.feedsecrets`).
     """
-    record = BuildRecord.of(root, out)
-    digest = input_digest(root, out, _request(root, audiences, feed_secrets))
+    record, hashes = BuildRecord.of(root, out), FileHashes.of(root)
+    digest = input_digest(root, out, _request(root, audiences, feed_secrets), hashes)
     known = _known_reports(record.reports_if_current(digest, now, real_now))
     if known is not None:
+        hashes.save()
         return known
     record.forget()
     # Imported here: a build with nothing to do never needs the loader, the models or the renderers.
@@ -68,9 +69,10 @@ def build(
     repo, reports = _build(root, out, now, audiences, real_now, feed_secrets)
     # A file that changed while the build read it may be in the output in either version: remember the
     # build only when the files are still those the digest saw.
-    if input_digest(root, out, _request(root, audiences, feed_secrets)) == digest:
+    if input_digest(root, out, _request(root, audiences, feed_secrets), hashes) == digest:
         until = next_change(repo, now).at
         record.remember(digest, now, real_now, until, [astuple(report) for report in reports])
+    hashes.save()
     return reports
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
@@ -14,6 +15,16 @@ CLOCK_SKEW = timedelta(minutes=5)
 minute, often rounded up, and monitors, laptops and CI runners each keep their own (NTP) time, a few
 seconds to a minute apart; a wrong day, month, year or zone is off by an hour or more. Five minutes
 takes the first in and keeps every one of the second out."""
+
+SETTLED_AFTER_NS = 2_000_000_000
+"""A file changed less than this before it was read may change again within the same timestamp, so
+its stat signature (times, size, inode) cannot yet stand for its content."""
+
+
+def settled(facts: os.stat_result) -> bool:
+    """Whether the file ``facts`` describe last changed long enough ago for them to stand for its
+    content: a later change will change them."""
+    return max(facts.st_mtime_ns, facts.st_ctime_ns) < time.time_ns() - SETTLED_AFTER_NS
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,28 @@ def test_downtime_today_moves_the_uptime_every_minute(fixture_repo: Callable[[st
     )
 
 
+@pytest.mark.parametrize(
+    ("resolved", "today"),
+    [("2026-11-24 23:30 UTC", True), ("2026-11-24 23:00 UTC", False), ("2026-11-24 22:55 UTC", False)],
+)
+def test_an_incident_is_downtime_today_only_if_resolved_after_midnight(
+    fixture_repo: Callable[[str], Path], resolved: str, today: bool
+) -> None:
+    """Midnight in Berlin is 23:00 UTC: an incident resolved by then leaves today's uptime alone."""
+    root = _only_maintenance(fixture_repo("minimal"))
+    (root / "incidents/2026/2026-11-24-checkout.md").write_text(
+        "---\ntitle: Checkout errors\nimpact: minor\ncomponents: {checkout: partial_outage}\n---\n\n"
+        f"## {resolved} — Resolved\nFixed.\n\n## 2026-11-24 22:00 UTC — Investigating\nLooking.\n"
+    )
+    at, reason = _predict(root, datetime(2026, 11, 25, 12, 0, 30, tzinfo=UTC))
+    downtime = (
+        datetime(2026, 11, 25, 12, 1, tzinfo=UTC),
+        "checkout has downtime today: its uptime moves every minute",
+    )
+    assert ((at, reason) == downtime) is today
+    assert at >= downtime[0]
+
+
 def test_a_resolved_incident_leaves_the_recent_list(fixture_repo: Callable[[str], Path]) -> None:
     root = fixture_repo("minimal")
     (root / "incidents/2026/2026-12-01-db-upgrade.md").unlink()

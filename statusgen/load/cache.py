@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from statusgen.clock import settled
 from statusgen.errors import Problem
 from statusgen.load.files import decode_text, read_bytes, read_text
 
@@ -27,9 +27,6 @@ Parse = Callable[[str, str, list[Problem]], T]
 
 Signature = tuple[int, int, int, int]
 """mtime_ns, ctime_ns, size and inode: a rewrite within one mtime tick still changes the ctime."""
-
-SETTLED_AFTER_NS = 2_000_000_000
-"""A file changed less than this before it was read may still change within the same timestamp."""
 
 
 @dataclass(frozen=True)
@@ -79,14 +76,14 @@ class LoadCache:
             return None
         digest = hashlib.blake2b(content, digest_size=16).digest()
         # The clock is read after the stat: the margin is far wider than the difference.
-        settled = max(stat.st_mtime_ns, stat.st_ctime_ns) < time.time_ns() - SETTLED_AFTER_NS
+        trusted = settled(stat)
         if entry is None or entry.token != token or entry.digest != digest:
             found: list[Problem] = []
             text = decode_text(content, path, found)
             value = None if text is None else parse(text, path, found)
-            entry = _Entry(token, signature, settled, digest, value, tuple(found))
+            entry = _Entry(token, signature, trusted, digest, value, tuple(found))
         else:
-            entry = _Entry(token, signature, settled, digest, entry.value, entry.problems)
+            entry = _Entry(token, signature, trusted, digest, entry.value, entry.problems)
         self._entries[key] = self._kept[key] = entry
         problems.extend(entry.problems)
         return cast("T | None", entry.value)

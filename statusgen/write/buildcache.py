@@ -1,9 +1,10 @@
 """The build cache ``.statusgen-cache/`` in the repository: work a later build may reuse.
 
-It holds compiled templates (``jinja/``) and what the last build of each output folder was made from
-(``builds/``). The cache is only ever a shortcut: a missing, unreadable, stale or corrupt entry is
-ignored and the work is done again, and a cache that cannot be written is not an error. Deleting the
-folder at any moment is always safe.
+It holds compiled templates (``jinja/``), the hashes of the input files by their stat signatures
+(``inputs.json``), and what the last build of each output folder was made from (``builds/``). The
+cache is only ever a shortcut: a missing, unreadable, stale or corrupt entry is ignored and the work
+is done again, and a cache that cannot be written is not an error. Deleting the folder at any moment
+is always safe.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
+from statusgen.clock import settled
 from statusgen.write.atomic import write_text_atomic
 
 CACHE_FOLDER = ".statusgen-cache"
@@ -53,23 +55,31 @@ SKIPPED_FOLDERS = frozenset({".git", CACHE_FOLDER, "__pycache__"})
 """Never inputs: git's own files, this cache and compiled Python."""
 
 
-def input_digest(root: Path, outputs: Path, extra: str) -> str:
+def input_digest(root: Path, outputs: Path, extra: str, hashes: FileHashes | None = None) -> str:
     """A digest of every file under ``root`` but ``outputs`` (and its ``.new``/``.old`` siblings), the
     statusgen package that reads them, and ``extra`` (what else shapes the output).
 
     Every file counts, not only the folders the loader reads, so that nothing a build could use is
     overlooked; a file that changes and does not matter costs one build, never a stale site. Hidden
     folders at the top (``.git``, ``.venv``, tool caches) are never read by a build and are left out.
+
+    :param hashes: the files' hashes from earlier digests, reused for a file whose stat signature is
+        the one recorded with its hash; this digest's hashes are added.
     """
     digest = hashlib.sha256(extra.encode())
-    outputs = outputs.resolve()
-    skipped = {outputs, outputs.with_name(f".{outputs.name}.new"), outputs.with_name(f".{outputs.name}.old")}
-    top = root.resolve()
+    top = os.fsdecode(root.resolve())
+    live = outputs.resolve()
+    skipped = {os.fsdecode(live.with_name(f".{live.name}.{role}")) for role in ("new", "old")} | {
+        os.fsdecode(live)
+    }
     with contextlib.suppress(OSError):  # a missing root is the loader's to report
-        skipped |= {entry for entry in top.iterdir() if entry.name.startswith(".") and entry.is_dir()}
-    for path in _files(top, skipped):
-        digest.update(f"\0{path.relative_to(top).as_posix()}\0".encode())
-        digest.update(_fingerprint(path))
+        skipped |= {entry.path for entry in os.scandir(top) if entry.name.startswith(".") and entry.is_dir()}
+    for name in _files(top, skipped):
+        encoded = os.fsencode(name)
+        digest.update(b"\0" + encoded + b"\0")
+        # A hidden file at the top (.env, say) may hold secrets: its hash is never kept in the cache.
+        kept = hashes if hashes is not None and not name.startswith(".") else None
+        digest.update(_fingerprint(f"{top}/{name}", name, kept))
     digest.update(package_digest().encode())
     return digest.hexdigest()
 
@@ -80,13 +90,11 @@ def package_digest() -> str:
     The installed package changes only with an install or an edit, both of which change its files'
     times or sizes; reading them would cost more than the whole check.
     """
-    package = Path(__file__).resolve().parent.parent
+    package = os.fsdecode(Path(__file__).resolve().parent.parent)
     digest = hashlib.sha256()
-    for path in _files(package, set()):
-        facts = path.stat()
-        digest.update(
-            f"\0{path.relative_to(package).as_posix()}\0{facts.st_size}\0{facts.st_mtime_ns}".encode()
-        )
+    for name in _files(package, set()):
+        facts = os.stat(f"{package}/{name}")
+        digest.update(b"\0" + os.fsencode(name) + f"\0{facts.st_size}\0{facts.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
@@ -95,23 +103,34 @@ READ_LIMIT = 64 << 20
 size and time."""
 
 
-def _fingerprint(path: Path) -> bytes:
+def _fingerprint(path: str, name: str, hashes: FileHashes | None) -> bytes:
     """What ``path`` holds, read without ever blocking or following a link anywhere it cannot end.
 
     A repository is someone else's input: a FIFO would block a read for ever, and a link to
     ``/dev/zero`` never ends. So only a regular file (a link's target too, with the link's text) is
-    read, never beyond :data:`READ_LIMIT`; anything else counts by its type, size and time.
+    read, never beyond :data:`READ_LIMIT`; anything else counts by its type, size and time. A regular
+    file itself (not a link) whose signature ``hashes`` knows is not read at all.
     """
     facts = b""
     with contextlib.suppress(OSError):
-        if path.is_symlink():
-            facts += os.fsencode(path.readlink()) + b"\0"
-        info = path.stat()
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            facts += os.fsencode(os.readlink(path)) + b"\0"
+            info = os.stat(path)
+            hashes = None
         if not stat.S_ISREG(info.st_mode) or info.st_size > READ_LIMIT:
             return facts + f"{stat.S_IFMT(info.st_mode)}:{info.st_size}:{info.st_mtime_ns}".encode()
+        known = None if hashes is None else hashes.get(name, info)
+        if known is not None:
+            return known
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         with os.fdopen(descriptor, "rb") as file:
-            return facts + hashlib.sha256(file.read(READ_LIMIT + 1)).digest()
+            content = hashlib.sha256(file.read(READ_LIMIT + 1)).digest()
+            if hashes is not None:
+                # The signature of what was read, not of what the lstat saw: a file replaced in between
+                # must not have its hash recorded under the other file's signature.
+                hashes.put(name, os.fstat(descriptor), content)
+        return facts + content
     return facts + b"unreadable"
 
 
@@ -120,24 +139,92 @@ MAX_DEPTH = 64
 os.walk would recurse past Python's stack on a hostile tree."""
 
 
-def _files(folder: Path, skipped: set[Path]) -> list[Path]:
-    """Every file below ``folder`` in sorted order, without entering ``skipped`` or linked folders."""
-    found: list[Path] = []
-    pending = [(folder, 0)]
+def _files(folder: str, skipped: set[str]) -> list[str]:
+    """Every file below ``folder`` by its path relative to it, in sorted order, without entering
+    ``skipped`` or linked folders."""
+    found: list[str] = []
+    pending = [(folder, "", 0)]
     while pending:
-        here, depth = pending.pop()
+        here, prefix, depth = pending.pop()
         try:
-            entries = sorted(os.scandir(here), key=lambda entry: entry.name, reverse=True)
+            with os.scandir(here) as listing:
+                entries = list(listing)
         except OSError:
             continue
         for entry in entries:
-            path = here / entry.name
             if entry.is_dir(follow_symlinks=False):
-                if entry.name not in SKIPPED_FOLDERS and path not in skipped and depth < MAX_DEPTH:
-                    pending.append((path, depth + 1))
+                if entry.name not in SKIPPED_FOLDERS and entry.path not in skipped and depth < MAX_DEPTH:
+                    pending.append((entry.path, f"{prefix}{entry.name}/", depth + 1))
             else:
-                found.append(path)
+                found.append(prefix + entry.name)
     return sorted(found)
+
+
+Signature = tuple[int, int, int, int, int]
+"""mtime_ns, ctime_ns, size, inode and device: a rewrite within one mtime tick still changes the
+ctime, and a file put in another's place has another inode."""
+
+
+class FileHashes:
+    """The hashes :func:`input_digest` worked out, by file and stat signature, kept in the build cache
+    (``inputs.json``) so that a later build reads only the files that changed.
+
+    A hash is recorded only for a file that had :func:`~statusgen.clock.settled` when it was read:
+    one changed within the same timestamp would keep its signature. A checkout writes every file
+    afresh (new inodes and change times), so a cache restored in CI holds no signature of its files
+    and they are all read once; the cache is checked, never trusted, as everywhere else.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        entry = read_entry(path) or {}
+        files = entry.get("files") if entry.get("version") == _HASHES_VERSION else None
+        self._known: dict[str, tuple[Signature, bytes]] = {}
+        for name, value in (files if isinstance(files, dict) else {}).items():
+            if _is_hash_entry(value):
+                self._known[name] = (tuple(value[:5]), bytes.fromhex(value[5]))
+        self._used: dict[str, tuple[Signature, bytes]] = {}
+
+    @classmethod
+    def of(cls, root: Path) -> FileHashes:
+        """The hashes kept in the build cache of the repository ``root``."""
+        return cls(cache_folder(root) / "inputs.json")
+
+    def get(self, name: str, facts: os.stat_result) -> bytes | None:
+        """The recorded hash of the file ``name``, if it still has the signature it was hashed with."""
+        known = self._known.get(name)
+        if known is None or known[0] != _signature(facts):
+            return None
+        self._used[name] = known
+        return known[1]
+
+    def put(self, name: str, facts: os.stat_result, content: bytes) -> None:
+        """Record the hash of the file ``name`` read with the signature ``facts``, if it had settled."""
+        if settled(facts):
+            self._used[name] = (_signature(facts), content)
+
+    def save(self) -> None:
+        """Keep the hashes used or made since loading (those of files gone are dropped), if they changed."""
+        if self._used != self._known:
+            files = {name: [*signature, content.hex()] for name, (signature, content) in self._used.items()}
+            write_entry(self._path, {"version": _HASHES_VERSION, "files": files})
+            self._known = dict(self._used)
+
+
+_HASHES_VERSION = 1
+_HEX_DIGITS = frozenset("0123456789abcdef")
+
+
+def _is_hash_entry(value: object) -> TypeGuard[list[Any]]:
+    """Whether ``value`` is a signature's five whole numbers followed by a SHA-256 in hexadecimal."""
+    if not (isinstance(value, list) and len(value) == 6 and all(type(number) is int for number in value[:5])):
+        return False
+    hexdigest = value[5]
+    return isinstance(hexdigest, str) and len(hexdigest) == 64 and set(hexdigest) <= _HEX_DIGITS
+
+
+def _signature(facts: os.stat_result) -> Signature:
+    return (facts.st_mtime_ns, facts.st_ctime_ns, facts.st_size, facts.st_ino, facts.st_dev)
 
 
 @dataclass(frozen=True)
