@@ -296,3 +296,30 @@ def test_a_timeline_from_since_agrees_with_the_whole_one_from_there_on(
     clipped = component_timeline("api", entries, incidents, now, hide, since=since)
     for n in range(since_minute, SPAN + 2):
         assert status_at(clipped, minute(n)) is status_at(whole, minute(n))
+
+
+CLOSE = 40  # minutes: few enough that entries often share an instant and runs often touch
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, CLOSE), statuses), max_size=10),
+    st.integers(0, CLOSE + 2),
+    st.integers(0, 15),
+)
+def test_blips_match_a_brute_force_reading_of_runs(
+    written: list[tuple[int, ComponentStatus]], now_minute: int, hide_minutes: int
+) -> None:
+    """A run of non-operational minutes (whatever statuses it passes through) shorter than the limit,
+    counted up to ``now`` while it goes on, is hidden; every other minute shows the entry in force."""
+    entries = log(*((minute(n), status) for n, status in written))
+    shown = log_intervals(entries, minute(now_minute), timedelta(minutes=hide_minutes))
+    grid = range(CLOSE + 4)
+    in_force = [brute_force_status(entries, [], minute(n)) if n < now_minute else OPERATIONAL for n in grid]
+    expected, start = list(in_force), 0
+    for n, status in enumerate([*in_force, OPERATIONAL]):
+        if status is OPERATIONAL:
+            if n - start < hide_minutes:
+                expected[start:n] = [OPERATIONAL] * (n - start)
+            start = n + 1
+    assert [status_at(shown, minute(n)) for n in grid] == expected

@@ -55,18 +55,27 @@ def log_intervals(
         entries = entries[_run_start(entries, since) :]
     # Sort on time only, stably: of two entries at one instant the later written wins.
     steps = sorted(((at, e.status) for e in entries if (at := _utc(e.at)) < now), key=lambda s: s[0])
-    bounded = pairwise([*steps, (now, OPERATIONAL)])
-    pieces = [Interval(at, end, status) for (at, status), (end, _) in bounded if at < end]
+    # Pieces stay plain tuples until kept: most of a log is operational time and hidden blips.
     kept: list[Interval] = []
-    run: list[Interval] = []
-    for piece in [*pieces, Interval(now, now, OPERATIONAL)]:
-        if piece.status is not OPERATIONAL:
-            run.append(piece)
+    run: list[tuple[datetime, datetime, ComponentStatus]] = []
+    for (at, status), (end, _) in pairwise([*steps, (now, OPERATIONAL)]):
+        if at >= end:
+            continue  # an instant: superseded by the entry written after it
+        if status is not OPERATIONAL:
+            run.append((at, end, status))
             continue
-        if run and run[-1].end - run[0].start >= hide_under:
-            kept.extend(run)
+        _keep_run(run, hide_under, kept)
         run = []
+    _keep_run(run, hide_under, kept)
     return _merged(kept)
+
+
+def _keep_run(
+    run: list[tuple[datetime, datetime, ComponentStatus]], hide_under: timedelta, kept: list[Interval]
+) -> None:
+    """Add a run of non-operational pieces to ``kept`` unless it is a blip (shorter than ``hide_under``)."""
+    if run and run[-1][1] - run[0][0] >= hide_under:
+        kept.extend(Interval(*piece) for piece in run)
 
 
 def _run_start(entries: Sequence[LogEntry], since: datetime) -> int:

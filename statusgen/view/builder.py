@@ -367,23 +367,23 @@ def _shows(
     """Whether the audience sees the incident at all: drafts, audience lists, visible components."""
     if incident.draft and not audience.show_drafts:
         return False
-    if not incident.is_maintenance and (
-        incident.started > now or next(_visible(incident, audience, now), None) is None
-    ):
+    if not incident.is_maintenance and (incident.started > now or not _written_for(incident, audience, now)):
         return False
     if incident.front.audiences is not None:
         return audience_id in incident.front.audiences
     return not visible.isdisjoint(incident.affected)
 
 
+def _written_for(incident: Incident, audience: Audience, now: datetime) -> bool:
+    """Whether the audience has an update of the incident to read at ``now``."""
+    first = incident.first_written if audience.internal_notes else incident.first_written_public
+    return first is not None and first <= now
+
+
 def _visible_updates(incident: Incident, audience: Audience, now: datetime) -> list[Update]:
     """Updates already written at ``now``; ``[internal]`` ones only where internal notes are shown."""
-    return list(_visible(incident, audience, now))
-
-
-def _visible(incident: Incident, audience: Audience, now: datetime) -> Iterator[Update]:
     notes = audience.internal_notes
-    return (u for u in incident.updates if u.at <= now and (notes or not u.internal))
+    return [u for u in incident.updates if u.at <= now and (notes or not u.internal)]
 
 
 def _twins(incident: Incident, others: tuple[_Other, ...], now: datetime) -> tuple[Twin, ...]:
