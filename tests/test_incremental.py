@@ -209,3 +209,37 @@ def test_a_restored_cache_without_the_output_renders_only_private_sites(tmp_path
     cached = b"".join(path.read_bytes() for path in cache_folder(root).rglob("*") if path.is_file())
     assert b"Northwind Status" in cached
     assert b"Northwind Internal Status" not in cached
+
+
+def test_the_calendar_follows_its_windows_through_edits_and_time(tmp_path: Path) -> None:
+    """maintenance.ics is taken from the cache only while its windows are those it was made from."""
+    root = generated(tmp_path / "repo")
+    out = tmp_path / "site"
+    now = START
+    incremental(root, out, now)
+    windows = sorted(path for path in incidents(root) if "window:" in path.read_text())
+    ahead = next(path for path in windows if path.name > f"{START:%Y-%m-%d}")
+    edits = [
+        lambda: ahead.write_text(
+            re.sub(
+                r"^## ",
+                f"## {START:%Y-%m-%d %H:%M} UTC — Scheduled\nMoved to the afternoon.\n\n## ",
+                ahead.read_text(),
+                count=1,
+                flags=re.M,
+            )
+        ),
+        lambda: ahead.write_text(
+            re.sub(r'^title: "', 'title: "Rescheduled: ', ahead.read_text(), flags=re.M)
+        ),
+        lambda: None,  # only the clock: windows that ended 90 days ago leave the calendar
+    ]
+    calendars = set()
+    for number, edit in enumerate(edits):
+        edit()
+        now += timedelta(days=100) if number == 2 else timedelta(minutes=1)
+        incremental(root, out, now)
+        expected = cold(root, tmp_path / f"cold-{number}", now)
+        assert files_of(out) == expected
+        calendars.add(expected["public/maintenance.ics"])
+    assert len(calendars) == 3  # each step changed the calendar, and the cache followed

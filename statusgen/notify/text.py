@@ -47,7 +47,7 @@ def _time(view: AudienceView, moment: datetime) -> str:
 
 
 def _incident_text(view: AudienceView, event: Event, item: IncidentView, facts: list[str]) -> EventText:
-    url = incident_url(view, item)
+    url = incident_url(view.base_url, item)
     if event.update is not None:
         url += f"#{event.update.anchor}"
     if item.window_start is not None and item.window_end is not None:

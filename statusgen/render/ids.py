@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import string
 
-from statusgen.view.types import AudienceView, IncidentView, UpdateView
+from statusgen.view.types import IncidentView, UpdateView
 
 _ALPHABET = string.digits + string.ascii_lowercase
 _LENGTH = 12
@@ -26,9 +26,9 @@ def statuspage_id(kind: str, our_id: str) -> str:
     return "".join(reversed(chars))
 
 
-def incident_url(view: AudienceView, incident: IncidentView) -> str:
-    """Absolute URL of an incident's or maintenance's page."""
-    return view.base_url + incident.path
+def incident_url(base_url: str, incident: IncidentView) -> str:
+    """Absolute URL of an incident's or maintenance's page (``base_url`` is the site's)."""
+    return base_url + incident.path
 
 
 def update_url(base_url: str, incident: IncidentView, update: UpdateView) -> str:

@@ -63,10 +63,10 @@ def _made(make: Callable[[], Mapping[str, bytes]], path: str) -> bytes:
 
 def data_files(view: AudienceView, pages: Sequence[str], memo: Memo | None = None) -> dict[str, bytes]:
     """Feeds, calendar, JSON API, badges, the uptime report's CSV and JSON, and the edge files of a
-    site whose pages are ``pages``; feeds, API files and uptime files made before from the same inputs
-    are taken from ``memo``."""
+    site whose pages are ``pages``; feeds, the calendar, API files and uptime files made before from
+    the same inputs are taken from ``memo``."""
     files = render_feeds(view, memo=memo)
-    files.update(render_ical(view))
+    files.update(render_ical(view, memo))
     files.update(render_api(view, memo))
     files.update(render_badges(view))
     files.update(render_uptime(view, memo))
