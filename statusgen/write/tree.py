@@ -223,7 +223,7 @@ def _write_tree(tree: Mapping[str, bytes], root: Path, previous: Path, unchanged
         root.mkdir()
     here, there = f"{root}/", f"{previous}/"
     folders = {parent for path in tree for parent in _parents(path)}
-    held_folders, held = _entries(here)
+    held_folders, held = _entries(here, os.lstat(root).st_dev)
     # Deepest first, so that a folder is emptied before it is removed.
     for path in sorted(held_folders | held.keys(), reverse=True):
         if path in held_folders and path not in folders:
@@ -235,15 +235,15 @@ def _write_tree(tree: Mapping[str, bytes], root: Path, previous: Path, unchanged
         os.mkdir(here + folder)
     for path, content in tree.items():
         destination, old = here + path, there + path
-        facts = held.get(path)
+        exists = path in held
         if path in unchanged or _same_bytes(old, content):
-            if facts is not None and _same_file(facts, old):
+            if exists and _is_file(held[path], old):
                 continue
             with contextlib.suppress(OSError):  # gone since: written below
-                _replace_with_link(old, destination, facts is not None)
+                _replace_with_link(old, destination, exists)
                 continue
-            facts = None
-        if facts is not None:
+            exists = False
+        if exists:
             os.unlink(destination)
         with open(destination, "xb") as file:  # never through a file the live output may share
             file.write(content)
@@ -257,11 +257,20 @@ def _parents(path: str) -> Iterator[str]:
         end = path.find("/", end + 1)
 
 
-def _entries(root: str) -> tuple[set[str], dict[str, os.stat_result]]:
+FileId = tuple[int, int]
+"""A regular file's device and inode: the same for every hard link to it."""
+
+
+def _entries(root: str, device: int) -> tuple[set[str], dict[str, FileId | None]]:
     """The folders and the other entries below the folder ``root`` (ending in a slash), by site path,
-    without following links."""
+    without following links; each other entry's id if it is a regular file, else None.
+
+    The kind and inode of an entry come with the listing, so no entry is looked up on its own: the
+    folder is one this build made, on ``device`` (a file system mounted inside it would take the
+    rights to replace the output anyway).
+    """
     folders: set[str] = set()
-    others: dict[str, os.stat_result] = {}
+    others: dict[str, FileId | None] = {}
     pending = [""]
     while pending:
         folder = pending.pop()
@@ -272,17 +281,17 @@ def _entries(root: str) -> tuple[set[str], dict[str, os.stat_result]]:
                     folders.add(path)
                     pending.append(path + "/")
                 else:
-                    others[path] = entry.stat(follow_symlinks=False)
+                    others[path] = (device, entry.inode()) if entry.is_file(follow_symlinks=False) else None
     return folders, others
 
 
-def _same_file(facts: os.stat_result, other: str | Path) -> bool:
-    """Whether ``facts`` are those of the regular file ``other`` itself (a hard link to it)."""
+def _is_file(held: FileId | None, other: str) -> bool:
+    """Whether ``held`` is the id of the regular file ``other`` (a hard link to it)."""
     try:
         theirs = os.lstat(other)
     except OSError:
         return False
-    return stat.S_ISREG(facts.st_mode) and (facts.st_dev, facts.st_ino) == (theirs.st_dev, theirs.st_ino)
+    return held == (theirs.st_dev, theirs.st_ino)
 
 
 def _replace_with_link(source: str, destination: str, exists: bool) -> None:
@@ -316,10 +325,14 @@ def _mirror(source: Path, destination: Path) -> None:
         _mirror_folder(source, destination)
     else:
         try:
-            there: os.stat_result | None = destination.lstat()
+            there = destination.lstat()
         except FileNotFoundError:
             there = None
-        if there is not None and _same_file(there, source):
+        if (
+            there is not None
+            and stat.S_ISREG(there.st_mode)
+            and _is_file((there.st_dev, there.st_ino), str(source))
+        ):
             return
         _remove(destination)
         _carry_over(source, destination)
