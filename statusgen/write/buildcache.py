@@ -171,9 +171,10 @@ class FileHashes:
     (``inputs.json``) so that a later build reads only the files that changed.
 
     A hash is recorded only for a file that had :func:`~statusgen.clock.settled` when it was read:
-    one changed within the same timestamp would keep its signature. A checkout writes every file
-    afresh (new inodes and change times), so a cache restored in CI holds no signature of its files
-    and they are all read once; the cache is checked, never trusted, as everywhere else.
+    one changed within the same timestamp would keep its signature. A recorded hash is taken on its
+    signature's word, and every write gives a file a new change time, which no cache made before the
+    write can hold. A checkout writes every file afresh, so a cache restored in CI matches none of
+    them and they are all read once.
     """
 
     def __init__(self, path: Path) -> None:
