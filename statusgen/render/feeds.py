@@ -8,16 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from html import escape
-from typing import TYPE_CHECKING
+
+from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]  # ships no type hints
 
 from statusgen.render.format import affected_components
 from statusgen.render.i18n import Language, language
 from statusgen.render.ids import update_url
 from statusgen.render.memo import Memo, memoized
 from statusgen.view.types import AudienceView, ComponentView, IncidentView, UpdateView
-
-if TYPE_CHECKING:
-    from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]  # ships no type hints
 
 MAX_ENTRIES = 50
 
@@ -94,10 +92,6 @@ def _component_feed(
 
 
 def _generator(site: _Site, feed: _Feed, extension: str) -> FeedGenerator:
-    # Imported here: feedgen brings lxml, a tenth of a small build's start-up, and a build whose feeds
-    # are all found in the page cache needs neither.
-    from feedgen.feed import FeedGenerator
-
     self_url = f"{site.base_url}{feed.path}.{extension}"
     entries = _newest_updates(feed.incidents)
     generator = FeedGenerator()

@@ -6,8 +6,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+from icalendar import Calendar, Event, vDuration, vRecur
 
 from statusgen.compute.changes import CALENDAR_KEEPS as KEEP_PAST
 from statusgen.model import MaintenanceStatus, Series, UpdateStatus
@@ -17,9 +18,6 @@ from statusgen.render.ids import incident_url
 from statusgen.render.memo import Memo, memoized
 from statusgen.view.markup import html_to_text
 from statusgen.view.types import AudienceView, IncidentView
-
-if TYPE_CHECKING:
-    from icalendar import Event
 
 # How often subscribed clients should fetch the calendar again.
 _REFRESH = timedelta(hours=1)
@@ -62,10 +60,6 @@ def render_ical(view: AudienceView, memo: Memo | None = None) -> Mapping[str, by
 
 
 def _ics(site: _Calendar) -> dict[str, bytes]:
-    # Imported here: icalendar takes longer to import than a small site takes to render, and a build
-    # whose calendar is found in the page cache needs none of it.
-    from icalendar import Calendar, vDuration
-
     calendar = Calendar()
     calendar.add("prodid", "-//statusgen//maintenance calendar//EN")
     calendar.add("version", "2.0")
@@ -103,8 +97,6 @@ def _last_end(occurrences: list[IncidentView]) -> datetime | None:
 def _event(site: _Calendar, lang: Language, occurrences: list[IncidentView]) -> Event:
     """One VEVENT for a window, or for a whole series: its RRULE, with an EXDATE per cancelled
     occurrence; the text and link are those of the occurrence not yet over (else the last)."""
-    from icalendar import Event
-
     by_start = sorted(occurrences, key=lambda m: m.started)  # the view lists the newest first
     current = next((m for m in by_start if m.is_open), by_start[-1])
     series = current.series
@@ -129,8 +121,6 @@ def _event(site: _Calendar, lang: Language, occurrences: list[IncidentView]) -> 
 
 def _add_recurrence(event: Event, series: Series) -> None:
     """DTSTART and DTEND in the series' zone (so 02:00 stays 02:00 local), RRULE and EXDATE."""
-    from icalendar import vRecur
-
     event.add("dtstart", series.start)
     event.add("dtend", series.end)
     event.add("rrule", vRecur.from_ical(series.rule))
