@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from example import AUDIENCES, EXAMPLE_ROOT, NOW
+from example import AUDIENCES, EXAMPLE_ROOT, NOW, copy_example
 
 from statusgen.load import load_repository
+from statusgen.load.cache import LoadCache
 from statusgen.model import Repository
 from statusgen.view.builder import build_view
 from statusgen.view.cache import Memo, ViewCache
@@ -49,6 +50,27 @@ def test_unchanged_incidents_are_reused_and_a_new_object_is_not(repo: Repository
     fresh = build_view(reloaded, "internal", NOW, cache=cache)
     assert fresh == first
     assert not any(a is b for a, b in zip(first.incidents, fresh.incidents, strict=True))
+
+
+def test_uptime_report_rows_are_reused_until_their_target_or_day_changes(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "repo")
+    files, cache = LoadCache(), ViewCache()
+    loaded = load_repository(root, now=NOW, cache=files)
+    first = build_view(loaded, "internal", NOW, cache=cache)
+    again = build_view(loaded, "internal", NOW + timedelta(seconds=5), cache=cache)
+    assert first.sla and all(a is b for a, b in zip(first.sla, again.sla, strict=True))
+
+    site = root / "site-config" / "site.yaml"
+    site.write_text(site.read_text().replace("sla: {target: 99.9}", "sla: {target: 99.5}"))
+    retargeted = load_repository(root, now=NOW, cache=files)
+    cached = build_view(retargeted, "internal", NOW, cache=cache)
+    assert cached.sla == build_view(retargeted, "internal", NOW).sla != first.sla
+    assert {row.target for row in cached.sla} >= {99.5}
+
+    midnight = datetime(2026, 11, 24, 0, 1, tzinfo=UTC)  # 00:01 the next day in the internal audience's UTC
+    tomorrow = build_view(retargeted, "internal", midnight, cache=cache)
+    assert tomorrow.sla == build_view(retargeted, "internal", midnight).sla
+    assert not any(a is b for a, b in zip(cached.sla, tomorrow.sla, strict=True))
 
 
 def test_an_update_that_becomes_due_changes_the_cached_incident(repo: Repository) -> None:

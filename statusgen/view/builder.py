@@ -122,9 +122,7 @@ def build_view(
         )
         measures[component.id] = measured[-policy.days :]
         target = _target(audience.sla or component.sla or repo.site.sla)
-        # The report counts whole days: today joins it at midnight, so it changes only when the bars move.
-        whole_days = (*measured[-frame.report_days : -1], DayMeasure(today, 0.0, 0.0, 0.0, has_data=False))
-        sla.append(sla_row(component.id, names[component.id], target, whole_days, tz, day_start(today, tz)))
+        sla.append(_sla_row(memo, frame, component.id, names[component.id], target, measured))
         components.append(
             ComponentView(
                 id=component.id,
@@ -318,6 +316,27 @@ def _component_days(
         series = uptime_series(measures[-1:], titles, known_series.days[:-1], measures[-shown:])
     memo.components.put(key, keep, (measures, titles, series))
     return measures, titles, series, status_at(timeline, frame.now - _INSTANT)
+
+
+def _sla_row(
+    memo: AudienceMemo,
+    frame: _Frame,
+    component_id: str,
+    name: str,
+    target: float | None,
+    measured: tuple[DayMeasure, ...],
+) -> SlaRow:
+    """The component's uptime report row. The report counts whole days: today joins it at midnight, so
+    the row changes only when the bars move, and it is looked up while its past days are the very
+    measures it was summed from (a rebuild in ``serve`` keeps them, measuring only today again)."""
+    past = measured[-frame.report_days : -1]
+
+    def row() -> SlaRow:
+        whole_days = (*past, DayMeasure(frame.today, 0.0, 0.0, 0.0, has_data=False))
+        return sla_row(component_id, name, target, whole_days, frame.tz, day_start(frame.today, frame.tz))
+
+    key = ("sla", component_id, name, target, frame.today, frame.tz.key)
+    return memo.components.get(key, past, row)  # type: ignore[no-any-return]
 
 
 def _target(sla: Sla | None) -> float | None:
