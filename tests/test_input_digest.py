@@ -88,14 +88,18 @@ def test_a_file_changed_a_moment_ago_is_not_recorded(repo: Path) -> None:
     assert not (cache_folder(repo) / "inputs.json").exists() or recorded(repo) == {}
 
 
+@pytest.mark.parametrize("name", [".env", "credentials.json", "deploy/.npmrc", "subscribers/team.yaml"])
 @pytest.mark.usefixtures("settled_files")
-def test_a_hidden_file_at_the_top_counts_but_its_hash_is_never_kept(repo: Path) -> None:
+def test_a_file_outside_the_content_folders_counts_but_its_hash_is_never_kept(repo: Path, name: str) -> None:
+    """A file a CI step wrote from its secrets must not reach a cache that other runs can read."""
     secret = b"TOKEN=hunter2\n"
-    (repo / ".env").write_bytes(secret)
+    (repo / name).parent.mkdir(parents=True, exist_ok=True)
+    (repo / name).write_bytes(secret)
     first = kept_digest(repo)
-    assert ".env" not in recorded(repo)
+    assert name not in recorded(repo)
+    assert len(recorded(repo)) == 3  # the content files still are
     assert hashlib.sha256(secret).hexdigest() not in (cache_folder(repo) / "inputs.json").read_text()
-    (repo / ".env").write_bytes(b"TOKEN=other\n")
+    (repo / name).write_bytes(b"TOKEN=other\n")
     assert kept_digest(repo) != first
 
 

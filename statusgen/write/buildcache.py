@@ -76,10 +76,8 @@ def input_digest(root: Path, outputs: Path, extra: str, hashes: FileHashes | Non
     with contextlib.suppress(OSError):  # a missing root is the loader's to report
         skipped |= {entry.path for entry in os.scandir(top) if entry.name.startswith(".") and entry.is_dir()}
     for name in _files(top, skipped):
-        encoded = os.fsencode(name)
-        digest.update(b"\0" + encoded + b"\0")
-        # A hidden file at the top (.env, say) may hold secrets: its hash is never kept in the cache.
-        kept = hashes if hashes is not None and not name.startswith(".") else None
+        digest.update(b"\0" + os.fsencode(name) + b"\0")
+        kept = hashes if hashes is not None and name.startswith(HASHES_KEPT_FOR) else None
         digest.update(_fingerprint(f"{top}/{name}", name, kept))
     digest.update(package_digest().encode())
     return digest.hexdigest()
@@ -98,6 +96,12 @@ def package_digest() -> str:
         digest.update(b"\0" + os.fsencode(name) + f"\0{facts.st_size}\0{facts.st_mtime_ns}".encode())
     return digest.hexdigest()
 
+
+HASHES_KEPT_FOR = ("incidents/", "status-log/", "site-config/", "themes/")
+"""The folders whose files' hashes the cache keeps: nearly all of a repository's files, and all
+committed content, which anyone who can read the cache can read in the checkout anyway. Any other
+file (a ``.env`` or a key a CI step wrote, say) is read at every build, and its hash never reaches
+a cache that other runs may read."""
 
 READ_LIMIT = 64 << 20
 """Files up to this size are read for the digest; a larger one (which no input may be) counts by its
@@ -168,7 +172,8 @@ ctime, and a file put in another's place has another inode."""
 
 class FileHashes:
     """The hashes :func:`input_digest` worked out, by file and stat signature, kept in the build cache
-    (``inputs.json``) so that a later build reads only the files that changed.
+    (``inputs.json``) so that a later build reads only the files that changed (those in
+    :data:`HASHES_KEPT_FOR`).
 
     A hash is recorded only for a file that had :func:`~statusgen.clock.settled` when it was read:
     one changed within the same timestamp would keep its signature. A recorded hash is taken on its
