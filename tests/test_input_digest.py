@@ -71,6 +71,16 @@ def test_recorded_hashes_give_the_digest_of_reading_every_file(repo: Path) -> No
 
 
 @pytest.mark.usefixtures("settled_files")
+def test_a_second_digest_takes_the_hashes_the_first_made(repo: Path) -> None:
+    """A build digests its inputs before and after: the second reads none of the files again."""
+    hashes = FileHashes.of(repo)
+    first = digest(repo, hashes)
+    path = repo / "site-config/site.yaml"
+    assert hashes.get("site-config/site.yaml", path.stat()) == hashlib.sha256(path.read_bytes()).digest()
+    assert digest(repo, hashes) == first
+
+
+@pytest.mark.usefixtures("settled_files")
 def test_a_file_rewritten_with_the_same_size_and_time_is_read_again(repo: Path) -> None:
     kept_digest(repo)
     path = repo / "site-config/site.yaml"

@@ -70,9 +70,8 @@ def input_digest(root: Path, outputs: Path, extra: str, hashes: FileHashes | Non
     digest = hashlib.sha256(extra.encode())
     top = os.fsdecode(root.resolve())
     live = outputs.resolve()
-    skipped = {os.fsdecode(live.with_name(f".{live.name}.{role}")) for role in ("new", "old")} | {
-        os.fsdecode(live)
-    }
+    siblings = (live.with_name(f".{live.name}.{role}") for role in ("new", "old"))
+    skipped = {os.fsdecode(folder) for folder in (live, *siblings)}
     with contextlib.suppress(OSError):  # a missing root is the loader's to report
         skipped |= {entry.path for entry in os.scandir(top) if entry.name.startswith(".") and entry.is_dir()}
     for name in _files(top, skipped):
@@ -198,8 +197,9 @@ class FileHashes:
         return cls(cache_folder(root) / "inputs.json")
 
     def get(self, name: str, facts: os.stat_result) -> bytes | None:
-        """The recorded hash of the file ``name``, if it still has the signature it was hashed with."""
-        known = self._known.get(name)
+        """The hash of the file ``name``, recorded or made since loading, if it still has the signature
+        it was hashed with (a build's second digest reads none of the files its first one read)."""
+        known = self._used.get(name) or self._known.get(name)
         if known is None or known[0] != _signature(facts):
             return None
         self._used[name] = known

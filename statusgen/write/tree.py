@@ -287,6 +287,8 @@ def _entries(root: str, device: int) -> tuple[set[str], dict[str, FileId | None]
 
 def _is_file(held: FileId | None, other: str) -> bool:
     """Whether ``held`` is the id of the regular file ``other`` (a hard link to it)."""
+    if held is None:
+        return False
     try:
         theirs = os.lstat(other)
     except OSError:
