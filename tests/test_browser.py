@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -138,13 +139,21 @@ def test_stylesheet_is_applied(browser, site: Path) -> None:
         context.close()
 
 
-def _once_reloaded(page, selector: str, script: str) -> list:
-    """``script``'s value once ``selector`` shows: the watcher may notice the save too and reload the
-    tab a second time, which destroys the page a first evaluation ran in; it is then run again."""
+def _once_reloaded(page, selector: str, measure: str) -> list:
+    """``measure`` (a script function of the element) on the first document that has finished loading
+    (its stylesheet applied, so layout is what a reader sees) and shows ``selector``.
+
+    The watcher may notice the save too and reload the tab a second time. Playwright runs the wait
+    again in each new document; a document replaced between the wait and reading its answer is
+    measured again.
+    """
+    check = (
+        f"() => {{ const e = document.querySelector({json.dumps(selector)});"
+        f" return document.readyState === 'complete' && e !== null && ({measure})(e); }}"
+    )
     for _ in range(5):
-        page.wait_for_selector(selector, timeout=10_000)
         try:
-            return page.evaluate(script)
+            return page.wait_for_function(check, timeout=10_000).json_value()
         except PlaywrightError as error:
             if "Execution context was destroyed" not in str(error):
                 raise
@@ -167,8 +176,7 @@ def test_a_broken_edit_shows_its_error_where_the_reader_is(browser, tmp_path: Pa
             scrolled, top, bottom, text = _once_reloaded(
                 page,
                 ".dev-error",
-                "(e => [window.scrollY, e.getBoundingClientRect().top, e.getBoundingClientRect().bottom,"
-                " e.innerText])(document.querySelector('.dev-error'))",
+                "e => (box => [window.scrollY, box.top, box.bottom, e.innerText])(e.getBoundingClientRect())",
             )
             assert scrolled > 0
             assert top >= 0 and bottom <= 700
