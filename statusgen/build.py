@@ -119,11 +119,12 @@ def _build(
     feed_secrets: str | None,
 ) -> tuple[Repository, list[SiteReport]]:
     from statusgen.load import load_repository
-    from statusgen.load.authors import update_authors
+    from statusgen.load.authors import History, parse_log
     from statusgen.load.feedsecrets import feed_secrets as read_feed_secrets
     from statusgen.load.lookup import choose_audiences
     from statusgen.render.theme import check_themes
 
+    history = History(root)
     repo = load_repository(root, now=now, real_now=real_now)
     secrets = read_feed_secrets(feed_secrets, repo.audiences)
     chosen = choose_audiences(repo, audiences)
@@ -132,7 +133,9 @@ def _build(
     try:
         check_themes(theme_dirs(repo.root), (repo.audiences[a].theme for a in chosen))
         wants_authors = any(repo.audiences[a].internal_notes for a in chosen)
-        authors = update_authors(repo.root, repo.site.tz) if wants_authors else {}
+        # Awaited even when unused: forked workers must not inherit a thread that is still reading.
+        log = history.text()
+        authors = parse_log(log, repo.site.tz) if wants_authors else {}
         # The repository lives to the end of the build, so the cyclic collector need not walk its millions
         # of objects again at every collection; in forked workers that walk would also copy their pages.
         gc.freeze()

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from example import NOW, copy_example
 
 from statusgen.load import load_repository
-from statusgen.load.authors import update_authors
+from statusgen.load.authors import parse_log, update_authors
 from statusgen.model.incident import update_anchor
 from statusgen.view.builder import build_view
 
@@ -41,6 +41,44 @@ def test_each_heading_belongs_to_the_commit_that_added_it(tmp_path: Path) -> Non
     assert authors == {
         ("incidents/2026/x.md", first): "Ada Lovelace",
         ("incidents/2026/x.md", second): "Grace Hopper",
+    }
+
+
+def test_history_with_bytes_that_are_not_utf8_still_gives_its_authors(tmp_path: Path) -> None:
+    incident = tmp_path / "incidents" / "x.md"
+    incident.parent.mkdir(parents=True)
+    incident.write_bytes(b"---\ntitle: X\n---\n\n## 2026-11-20 14:10 UTC \xe2\x80\x94 Investigating\nCaf\xe9.\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "open", author="Ada Lovelace")
+
+    authors = update_authors(tmp_path, BERLIN)
+
+    anchor = update_anchor(datetime(2026, 11, 20, 14, 10, tzinfo=ZoneInfo("UTC")))
+    assert authors == {("incidents/x.md", anchor): "Ada Lovelace"}
+
+
+def test_only_added_headings_count_and_prose_mentioning_one_is_no_heading() -> None:
+    log = (
+        "\0Ada Lovelace\n"
+        "diff --git a/incidents/x.md b/incidents/x.md\n--- /dev/null\n+++ b/incidents/x.md\n"
+        "+We saw ## 2026-11-20 13:00 UTC — Investigating in the logs.\n"
+        "+   ## 2026-11-20 14:10 UTC — Investigating\n"
+        "-## 2026-11-20 12:00 UTC — Investigating\n"
+        "\0Grace Hopper\n"
+        "diff --git a/incidents/y.md b/incidents/y.md\n--- a/incidents/y.md\n+++ /dev/null\n"
+        "+## 2026-11-20 15:00 UTC — Resolved\n"
+        "diff --git a/incidents/x.md b/incidents/x.md\n--- a/incidents/x.md\n+++ b/incidents/x.md\n"
+        "+## 2026-11-20 14:10 UTC — Investigating\n"
+        "+## 2026-11-20 16:00 UTC — Resolved\r\n"
+    )
+
+    authors = parse_log(log, BERLIN)
+
+    utc = ZoneInfo("UTC")
+    assert authors == {
+        ("incidents/x.md", update_anchor(datetime(2026, 11, 20, 14, 10, tzinfo=utc))): "Ada Lovelace",
+        ("incidents/x.md", update_anchor(datetime(2026, 11, 20, 16, 0, tzinfo=utc))): "Grace Hopper",
     }
 
 
