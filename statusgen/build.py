@@ -20,6 +20,8 @@ from statusgen.write.buildcache import BuildRecord, FileHashes, input_digest
 from statusgen.write.tree import Staging, begin
 
 if TYPE_CHECKING:
+    from multiprocessing.sharedctypes import Synchronized
+
     from statusgen.load.authors import Authors
     from statusgen.model import Repository
 
@@ -158,13 +160,13 @@ def stage_sites(
     staging: Staging,
     feed_secrets: Mapping[str, str] | None = None,
 ) -> list[SiteReport]:
-    """Render every audience's site into ``staging``, two at a time on two cores.
+    """Render every audience's site into ``staging``, one process per core, this one among them.
 
     When one fails, the others still finish, so that nothing writes into ``staging`` once this returns.
     """
     secrets = feed_secrets or {}
-    workers = min(len(audiences), os.cpu_count() or 1)
-    if workers < 2:
+    processes = min(len(audiences), os.cpu_count() or 1)
+    if processes < 2:
         return [_stage_site(repo, a, now, authors, staging, secrets.get(a)) for a in audiences]
     # Forked workers inherit the loaded repository instead of receiving a pickled copy, and the
     # renderers' modules instead of each importing them again. (Imported here, as a build with
@@ -176,17 +178,55 @@ def stage_sites(
     import statusgen.view.builder  # noqa: F401
 
     context = multiprocessing.get_context("fork")
-    initargs = (repo, authors, os.getpid())
-    with ProcessPoolExecutor(workers, context, initializer=_adopt, initargs=initargs) as pool:
-        futures = [pool.submit(_stage_adopted, a, now, staging, secrets.get(a)) for a in audiences]
-        # Leaving the block waits for every task, also when a result raises.
-        return [future.result() for future in futures]
+    # Every process takes the next audience nobody has taken until none is left. This process renders
+    # too, rather than wait for a worker of its own: a forked worker soon holds a copy of most of the
+    # repository (reading an object writes its reference count), so one process fewer is that much
+    # less memory.
+    taken = context.Value("i", 0)
+    initargs = (repo, authors, taken, os.getpid())
+    task = (audiences, now, staging, secrets)
+    with ProcessPoolExecutor(processes - 1, context, initializer=_adopt, initargs=initargs) as pool:
+        helpers = [pool.submit(_stage_adopted, *task) for _ in range(processes - 1)]
+        # On an error, leaving the block waits for the workers to finish what they started.
+        staged = dict(_stage_taken(taken, repo, authors, *task))
+        for helper in helpers:
+            staged.update(helper.result())
+    return [staged[index] for index in range(len(audiences))]
+
+
+def _stage_taken(
+    taken: Synchronized[int],
+    repo: Repository,
+    authors: Authors,
+    audiences: Sequence[str],
+    now: datetime,
+    staging: Staging,
+    secrets: Mapping[str, str],
+) -> list[tuple[int, SiteReport]]:
+    """Stage the audiences this process takes from ``taken`` (the index of the next one), by index.
+
+    A failure takes every audience left, so no process starts another one after it.
+    """
+    staged: list[tuple[int, SiteReport]] = []
+    while True:
+        with taken.get_lock():
+            index = taken.value
+            taken.value = index + 1
+        if index >= len(audiences):
+            return staged
+        audience = audiences[index]
+        try:
+            staged.append((index, _stage_site(repo, audience, now, authors, staging, secrets.get(audience))))
+        except BaseException:
+            with taken.get_lock():
+                taken.value = len(audiences)
+            raise
 
 
 def _stage_site(
     repo: Repository, audience_id: str, now: datetime, authors: Authors, staging: Staging, secret: str | None
 ) -> SiteReport:
-    from statusgen.render.site import render_site
+    from statusgen.render.site import render_into
     from statusgen.view.builder import build_view
     from statusgen.write.pagecache import PageCache
 
@@ -197,22 +237,24 @@ def _stage_site(
         view = build_view(repo, audience_id, now, authors)
         public = repo.audiences[audience_id].access == "public"
         cache = PageCache.of(repo.root, staging.target, audience_id, keep_copies=public)
-        tree = render_site(view, theme_dirs(repo.root), secret, cache)
+        # Each file is written as it is rendered: the site's bytes are never all in memory.
+        site = staging.open_site(audience_id, cache.unchanged)
+        render_into(site, view, theme_dirs(repo.root), secret, cache)
+        site.close()
     finally:
         gc.enable()
-    staging.write_site(audience_id, tree, cache.unchanged)
-    cache.save(tree, staging.folder / audience_id)
-    return SiteReport(audience_id, len(tree), tree.size, cache.pages - cache.reused, cache.pages)
+    cache.save(staging.folder / audience_id)
+    return SiteReport(audience_id, len(site), site.size, cache.pages - cache.reused, cache.pages)
 
 
 # Set once in each build worker process, before any task runs; never in the main process.
-_adopted: tuple[Repository, Authors] | None = None
+_adopted: tuple[Repository, Authors, Synchronized[int]] | None = None
 
 
-def _adopt(repo: Repository, authors: Authors, parent: int) -> None:
+def _adopt(repo: Repository, authors: Authors, taken: Synchronized[int], parent: int) -> None:
     global _adopted
     _die_with(parent)
-    _adopted = (repo, authors)
+    _adopted = (repo, authors, taken)
 
 
 def _die_with(parent: int) -> None:
@@ -226,7 +268,9 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _stage_adopted(audience_id: str, now: datetime, staging: Staging, secret: str | None) -> SiteReport:
+def _stage_adopted(
+    audiences: Sequence[str], now: datetime, staging: Staging, secrets: Mapping[str, str]
+) -> list[tuple[int, SiteReport]]:
     assert _adopted is not None, "only called in workers started with _adopt"
-    repo, authors = _adopted
-    return _stage_site(repo, audience_id, now, authors, staging, secret)
+    repo, authors, taken = _adopted
+    return _stage_taken(taken, repo, authors, audiences, now, staging, secrets)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -9,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 from example import NOW, copy_example, files_of
 
-from statusgen.build import build
+from statusgen import build as build_module
+from statusgen.build import SiteReport, build
 from statusgen.cli import cli
 
 NOW_TEXT = NOW.strftime("%Y-%m-%d %H:%M UTC")
@@ -137,3 +141,64 @@ def test_an_output_folder_holding_the_repository_is_refused(tmp_path: Path) -> N
         "folder; choose a folder of its own, such as --out dist\n"
     )
     assert files_of(tmp_path) == before
+
+
+class Recorded:
+    """A stand-in for staging one site, in whatever process takes it: each start and end is a line
+    of ``log``, so the test sees what every process did."""
+
+    def __init__(self, log: Path, fails: Callable[[str], bool] = lambda audience: False) -> None:
+        self.log = log
+        self.fails = fails
+
+    def __call__(self, repo, audience, now, authors, staging, secret) -> SiteReport:
+        with self.log.open("a") as log:
+            log.write(f"start {audience} {os.getpid()}\n")
+        time.sleep(0.2)  # long enough for the worker to have started and taken its share
+        try:
+            if self.fails(audience):
+                raise RuntimeError(f"{audience} failed")
+            return SiteReport(audience, 1, 1, 1, 1)
+        finally:
+            with self.log.open("a") as log:
+                log.write(f"end {audience} {os.getpid()}\n")
+
+    def lines(self) -> list[list[str]]:
+        return [line.split() for line in self.log.read_text().splitlines()]
+
+
+AUDIENCES = ["a", "b", "c", "d", "e"]
+
+
+def test_every_audience_is_staged_once_by_this_process_and_a_worker(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    staged = Recorded(tmp_path / "log")
+    monkeypatch.setattr(build_module, "_stage_site", staged)
+
+    reports = build_module.stage_sites(None, AUDIENCES, NOW, {}, None)  # type: ignore[arg-type]
+
+    assert [report.audience for report in reports] == AUDIENCES
+    starts = [(audience, int(pid)) for kind, audience, pid in staged.lines() if kind == "start"]
+    assert sorted(audience for audience, _ in starts) == AUDIENCES
+    pids = {pid for _, pid in starts}
+    assert os.getpid() in pids
+    assert len(pids) == 2
+
+
+@pytest.mark.parametrize("where", ["this process", "the worker"])
+def test_a_failed_site_stops_the_staging_once_every_started_site_has_ended(
+    tmp_path: Path, monkeypatch, where: str
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    here = os.getpid()
+    staged = Recorded(tmp_path / "log", lambda audience: (os.getpid() == here) == (where == "this process"))
+    monkeypatch.setattr(build_module, "_stage_site", staged)
+
+    with pytest.raises(RuntimeError, match="failed"):
+        build_module.stage_sites(None, AUDIENCES, NOW, {}, None)  # type: ignore[arg-type]
+
+    lines = staged.lines()
+    started = sorted(audience for kind, audience, _ in lines if kind == "start")
+    ended = sorted(audience for kind, audience, _ in lines if kind == "end")
+    assert started == ended  # nothing still writes once the error is raised
+    assert len(started) < len(AUDIENCES)  # and no audience was taken after the failure was known

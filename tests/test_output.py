@@ -288,3 +288,27 @@ def test_random_builds_over_a_kept_folder_give_the_build_exactly(tmp_path: Path)
             f"{site}/{path}": content for site, files in sites.items() for path, content in files.items()
         }
         assert found(target) == {**kept, **built}
+
+
+def test_a_site_is_written_file_by_file_and_closing_removes_what_was_not_written(tmp_path: Path) -> None:
+    target = tmp_path / "dist"
+    publish(target, {"s": {"old.html": b"1", "a/b.html": b"1"}})
+    publish(target, {"s": {"old.html": b"1", "a/b.html": b"1"}})
+    staging = begin(target, tmp_path / "repo")
+    site = staging.open_site("s")
+    site.add("a/b.html", b"2")
+    # On disk at once, so a renderer need not hold a whole site's bytes.
+    assert (staging.folder / "s/a/b.html").read_bytes() == b"2"
+    assert (staging.folder / "s/old.html").exists()
+    site.close()
+    assert found(staging.folder / "s") == {"a/b.html": b"2"}
+    assert (len(site), site.size, list(site)) == (1, 1, ["a/b.html"])
+
+
+@pytest.mark.parametrize("path", ["../x", "a//b", "index.html"])
+def test_a_site_writer_refuses_what_a_tree_refuses(tmp_path: Path, path: str) -> None:
+    site = begin(tmp_path / "dist", tmp_path / "repo").open_site("s")
+    site.add("index.html", b"1")
+    with pytest.raises(ValueError, match="escapes the site folder|same path"):
+        site.add(path, b"2")
+    assert not (tmp_path / "x").exists()

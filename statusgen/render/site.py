@@ -21,7 +21,7 @@ from statusgen.render.secret import secret_feed_files
 from statusgen.render.uptime import render_uptime
 from statusgen.view.types import AudienceView
 from statusgen.write.pagecache import PageCache
-from statusgen.write.tree import OutputTree
+from statusgen.write.tree import OutputTree, SiteFiles
 
 
 def render_site(
@@ -30,7 +30,20 @@ def render_site(
     feed_secret: str | None = None,
     cache: PageCache | None = None,
 ) -> OutputTree:
-    """Every file of ``view``'s site, in memory.
+    """Every file of ``view``'s site, in memory (see :func:`render_into`)."""
+    tree = OutputTree()
+    render_into(tree, view, theme_dirs, feed_secret, cache)
+    return tree
+
+
+def render_into(
+    files: SiteFiles,
+    view: AudienceView,
+    theme_dirs: Sequence[Path],
+    feed_secret: str | None = None,
+    cache: PageCache | None = None,
+) -> None:
+    """Put every file of ``view``'s site into ``files``, one at a time as each is made.
 
     :param theme_dirs: where themes are looked up, first match wins.
     :param feed_secret: a private audience's secret feed address (:mod:`statusgen.render.secret`).
@@ -38,15 +51,13 @@ def render_site(
         It is told this build's pages.
     """
     pages = Pages(view, theme_dirs)
-    tree = OutputTree()
-    tree.update(pages.assets)
+    files.update(pages.assets)
     for path in pages.paths:
         render = partial(pages.render, path)
-        tree.add(path, render() if cache is None else cache.reuse(path, pages.key(path), render))
-    tree.update(data_files(view, list(tree), None if cache is None else partial(_memo, cache, pages)))
+        files.add(path, render() if cache is None else cache.reuse(path, pages.key(path), render))
+    files.update(data_files(view, list(files), None if cache is None else partial(_memo, cache, pages)))
     if feed_secret is not None:
-        tree.update(secret_feed_files(view, feed_secret))
-    return tree
+        files.update(secret_feed_files(view, feed_secret))
 
 
 def _memo(

@@ -17,8 +17,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 from statusgen.write.buildcache import cache_folder, read_entry, write_entry
@@ -102,20 +103,19 @@ class PageCache:
         """Files this build put."""
         return len(self._kept)
 
-    def save(self, pages: Mapping[str, bytes], written: Path) -> None:
+    def save(self, written: Path) -> None:
         """Record this build's pages (those not put are forgotten), keeping copies of a public site's.
 
-        :param pages: the site's files, the pages among them.
-        :param written: the folder they were written to, whose files copies are linked to.
+        :param written: the folder the site was written to, whose files copies are linked to.
 
         A cache that cannot be written is left as it is.
         """
         with contextlib.suppress(OSError):
             if self._copies is not None:
-                self._keep_copies(pages, written, self._copies)
+                self._keep_copies(written, self._copies)
             write_entry(self._record, self._kept)
 
-    def _keep_copies(self, pages: Mapping[str, bytes], written: Path, copies: Path) -> None:
+    def _keep_copies(self, written: Path, copies: Path) -> None:
         copies.mkdir(parents=True, exist_ok=True)
         wanted = {digest: path for path, (_, digest) in self._kept.items()}
         for copy in copies.iterdir():
@@ -128,7 +128,7 @@ class PageCache:
             try:
                 os.link(written / path, copy)
             except OSError:  # another file system: a copy of its own
-                copy.write_bytes(pages[path])
+                shutil.copyfile(written / path, copy)
 
 
 def _holding(path: str, digest: str) -> bytes | None:

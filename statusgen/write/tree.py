@@ -30,6 +30,7 @@ import sys
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from statusgen.errors import StatusgenError
 
@@ -48,11 +49,7 @@ class OutputTree(Mapping[str, bytes]):
 
     def add(self, path: str, content: bytes) -> None:
         """Add one file; a second file at the same path or a path leaving the site is a bug."""
-        # Every part a name: no empty part (leading, doubled or trailing slash), no "." or "..".
-        if any(part in ("", ".", "..") for part in path.split("/")):
-            raise ValueError(f"output path {path!r} escapes the site folder")
-        if path in self._files:
-            raise ValueError(f"two outputs want the same path {path!r}")
+        _check_new(path, self._files)
         self._files[path] = content
 
     def update(self, files: Mapping[str, bytes]) -> None:
@@ -73,6 +70,24 @@ class OutputTree(Mapping[str, bytes]):
         return sum(map(len, self._files.values()))
 
 
+class SiteFiles(Protocol):
+    """Where a renderer puts a site's files: an :class:`OutputTree` in memory, or a :class:`SiteWriter`."""
+
+    def add(self, path: str, content: bytes) -> None: ...
+
+    def update(self, files: Mapping[str, bytes]) -> None: ...
+
+    def __iter__(self) -> Iterator[str]: ...
+
+
+def _check_new(path: str, known: Collection[str]) -> None:
+    # Every part a name: no empty part (leading, doubled or trailing slash), no "." or "..".
+    if any(part in ("", ".", "..") for part in path.split("/")):
+        raise ValueError(f"output path {path!r} escapes the site folder")
+    if path in known:
+        raise ValueError(f"two outputs want the same path {path!r}")
+
+
 @dataclass(frozen=True)
 class Staging:
     """A new output folder being made beside the live one; :meth:`commit` swaps it in whole."""
@@ -85,13 +100,21 @@ class Staging:
         return _beside(self.target, "new")
 
     def write_site(self, name: str, tree: Mapping[str, bytes], unchanged: Collection[str] = ()) -> None:
-        """Make the site ``name`` hold exactly ``tree``; a file the live site holds with the same bytes
-        is linked.
+        """Make the site ``name`` hold exactly ``tree`` (see :meth:`open_site`)."""
+        site = self.open_site(name, unchanged)
+        for path, content in tree.items():
+            site.add(path, content)
+        site.close()
 
-        :param unchanged: paths whose live file was just read and found to hold these bytes, so they
-            are linked without being compared again.
+    def open_site(self, name: str, unchanged: Collection[str] = ()) -> SiteWriter:
+        """A writer that makes the site ``name`` hold exactly the files added to it, once closed; a
+        file the live site holds with the same bytes is linked.
+
+        :param unchanged: paths whose live file was just read and found to hold the bytes they are
+            added with, so they are linked without being compared again. Looked at as each file is
+            added: it may grow meanwhile.
         """
-        _write_tree(tree, self.folder / name, previous=self.target / name, unchanged=unchanged)
+        return SiteWriter(self.folder / name, previous=self.target / name, unchanged=unchanged)
 
     def commit(self, replaced: Collection[str]) -> None:
         """Carry every live entry but the ``replaced`` sites into the new folder, then swap it in.
@@ -216,37 +239,84 @@ def _renameat2() -> Callable[..., int] | None:
     return function
 
 
-def _write_tree(tree: Mapping[str, bytes], root: Path, previous: Path, unchanged: Collection[str]) -> None:
-    """Make ``root`` hold exactly ``tree``, touching only the entries that are not already right."""
-    if not _is_folder(root):
-        root.unlink(missing_ok=True)
-        root.mkdir()
-    here, there = f"{root}/", f"{previous}/"
-    folders = {parent for path in tree for parent in _parents(path)}
-    held_folders, held = _entries(here, os.lstat(root).st_dev)
-    # Deepest first, so that a folder is emptied before it is removed.
-    for path in sorted(held_folders | held.keys(), reverse=True):
-        if path in held_folders and path not in folders:
-            os.rmdir(here + path)
-        elif path in held and path not in tree:
-            os.unlink(here + path)
-            del held[path]
-    for folder in sorted(folders - held_folders):
-        os.mkdir(here + folder)
-    for path, content in tree.items():
-        destination, old = here + path, there + path
-        exists = path in held
-        if path in unchanged or _same_bytes(old, content):
-            if exists and _is_file(held[path], old):
-                continue
+class SiteWriter:
+    """One site of the new output folder, written file by file as the renderer gives them, so a site's
+    bytes are never all held in memory at once. Only the entries that are not already right are
+    touched (see the module's description); :meth:`close` removes what this build did not write.
+    """
+
+    def __init__(self, root: Path, previous: Path, unchanged: Collection[str]) -> None:
+        if not _is_folder(root):
+            root.unlink(missing_ok=True)
+            root.mkdir()
+        self._here, self._there = f"{root}/", f"{previous}/"
+        self._unchanged = unchanged
+        self._held_folders, self._held = _entries(self._here, os.lstat(root).st_dev)
+        self._folders: set[str] = set()
+        self._sizes: dict[str, int] = {}
+
+    def add(self, path: str, content: bytes) -> None:
+        """Write one file; a second file at the same path or a path leaving the site is a bug."""
+        _check_new(path, self._sizes)
+        for folder in _parents(path):
+            self._make_folder(folder)
+        if path in self._held_folders:  # a folder where the file goes now: what it holds is not written
+            shutil.rmtree(self._here + path)
+            self._forget_below(path)
+        self._sizes[path] = len(content)
+        destination, old = self._here + path, self._there + path
+        exists = path in self._held
+        if path in self._unchanged or _same_bytes(old, content):
+            if exists and _is_file(self._held[path], old):
+                return
             with contextlib.suppress(OSError):  # gone since: written below
                 _replace_with_link(old, destination, exists)
-                continue
+                return
             exists = False
         if exists:
             os.unlink(destination)
         with open(destination, "xb") as file:  # never through a file the live output may share
             file.write(content)
+
+    def update(self, files: Mapping[str, bytes]) -> None:
+        for path in sorted(files):
+            self.add(path, files[path])
+
+    def close(self) -> None:
+        """Remove every entry this build did not write, deepest first, so a folder is empty when it goes."""
+        for path in sorted(self._held_folders | self._held.keys(), reverse=True):
+            if path in self._held_folders and path not in self._folders:
+                os.rmdir(self._here + path)
+            elif path in self._held and path not in self._sizes:
+                os.unlink(self._here + path)
+
+    def _make_folder(self, folder: str) -> None:
+        if folder in self._folders:
+            return
+        self._folders.add(folder)
+        if folder in self._held_folders:
+            return
+        if folder in self._held:  # a file where a folder goes now
+            os.unlink(self._here + folder)
+            del self._held[folder]
+        os.mkdir(self._here + folder)
+
+    def _forget_below(self, folder: str) -> None:
+        inside = folder + "/"
+        self._held_folders = {
+            path for path in self._held_folders if path != folder and not path.startswith(inside)
+        }
+        self._held = {path: held for path, held in self._held.items() if not path.startswith(inside)}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._sizes))
+
+    def __len__(self) -> int:
+        return len(self._sizes)
+
+    @property
+    def size(self) -> int:
+        return sum(self._sizes.values())
 
 
 def _parents(path: str) -> Iterator[str]:
