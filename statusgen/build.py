@@ -136,8 +136,9 @@ def _build(
         check_themes(theme_dirs(repo.root), (repo.audiences[a].theme for a in chosen))
         wants_authors = any(repo.audiences[a].internal_notes for a in chosen)
         # Awaited even when unused: forked workers must not inherit a thread that is still reading.
-        log = history.text()
+        log = history.take()
         authors = parse_log(log, repo.site.tz) if wants_authors else {}
+        del log  # megabytes at thousands of incidents, held for nothing while the sites are staged
         # The repository lives to the end of the build, so the cyclic collector need not walk its millions
         # of objects again at every collection; in forked workers that walk would also copy their pages.
         gc.freeze()

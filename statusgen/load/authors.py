@@ -19,7 +19,7 @@ Authors = dict[tuple[str, str], str]
 
 def update_authors(root: Path, zone: tzinfo) -> Authors:
     """Authors of every update heading under ``incidents/``; empty outside a git checkout."""
-    return parse_log(History(root).text(), zone)
+    return parse_log(History(root).take(), zone)
 
 
 class History:
@@ -44,10 +44,12 @@ class History:
             run = subprocess.run(command, capture_output=True, check=True, text=True, errors="replace")
             self._text = run.stdout
 
-    def text(self) -> str:
-        """The log, once git has written all of it; empty outside a git checkout."""
+    def take(self) -> str:
+        """The log, once git has written all of it (empty outside a git checkout), handed over: this
+        object keeps no reference to it."""
         self._reader.join()
-        return self._text
+        text, self._text = self._text, ""
+        return text
 
 
 _INTERESTING = re.compile(
