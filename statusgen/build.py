@@ -6,9 +6,7 @@ import gc
 import hashlib
 import json
 import os
-import signal
 import subprocess
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass, fields, replace
 from datetime import datetime
@@ -24,8 +22,6 @@ if TYPE_CHECKING:
 
     from statusgen.load.authors import Authors
     from statusgen.model import Repository
-
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass(frozen=True)
@@ -135,7 +131,7 @@ def _build(
     try:
         check_themes(theme_dirs(repo.root), (repo.audiences[a].theme for a in chosen))
         wants_authors = any(repo.audiences[a].internal_notes for a in chosen)
-        # Awaited even when unused: forked workers must not inherit a thread that is still reading.
+        # Taken even when unused: that waits for git and closes its file.
         log = history.take()
         authors = parse_log(log, repo.site.tz) if wants_authors else {}
         del log  # megabytes at thousands of incidents, held for nothing while the sites are staged
@@ -169,24 +165,21 @@ def stage_sites(
     processes = min(len(audiences), os.cpu_count() or 1)
     if processes < 2:
         return [_stage_site(repo, a, now, authors, staging, secrets.get(a)) for a in audiences]
-    # Forked workers inherit the loaded repository instead of receiving a pickled copy, and the
-    # renderers' modules instead of each importing them again. (Imported here, as a build with
+    # Workers inherit the loaded repository and the renderers' modules. (Imported here, as a build with
     # nothing to do needs none of these.)
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     import statusgen.render.site
     import statusgen.view.builder  # noqa: F401
+    from statusgen.workers import forked_pool
 
-    context = multiprocessing.get_context("fork")
     # Every process takes the next audience nobody has taken until none is left. This process renders
     # too, rather than wait for a worker of its own: a forked worker soon holds a copy of most of the
     # repository (reading an object writes its reference count), so one process fewer is that much
     # less memory.
-    taken = context.Value("i", 0)
-    initargs = (repo, authors, taken, os.getpid())
+    taken = multiprocessing.get_context("fork").Value("i", 0)
     task = (audiences, now, staging, secrets)
-    with ProcessPoolExecutor(processes - 1, context, initializer=_adopt, initargs=initargs) as pool:
+    with forked_pool(processes - 1, _adopt, (repo, authors, taken)) as pool:
         helpers = [pool.submit(_stage_adopted, *task) for _ in range(processes - 1)]
         # On an error, leaving the block waits for the workers to finish what they started.
         staged = dict(_stage_taken(taken, repo, authors, *task))
@@ -252,21 +245,9 @@ def _stage_site(
 _adopted: tuple[Repository, Authors, Synchronized[int]] | None = None
 
 
-def _adopt(repo: Repository, authors: Authors, taken: Synchronized[int], parent: int) -> None:
+def _adopt(repo: Repository, authors: Authors, taken: Synchronized[int]) -> None:
     global _adopted
-    _die_with(parent)
     _adopted = (repo, authors, taken)
-
-
-def _die_with(parent: int) -> None:
-    """Have the kernel kill this worker when the build process ends, even by SIGKILL (Linux only)."""
-    if sys.platform == "linux":
-        import ctypes
-
-        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL))
-    # The parent may have died before the request took effect; this process then has another parent.
-    if os.getppid() != parent:
-        os._exit(1)
 
 
 def _stage_adopted(

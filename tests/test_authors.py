@@ -47,7 +47,8 @@ def test_each_heading_belongs_to_the_commit_that_added_it(tmp_path: Path) -> Non
 def test_history_with_bytes_that_are_not_utf8_still_gives_its_authors(tmp_path: Path) -> None:
     incident = tmp_path / "incidents" / "x.md"
     incident.parent.mkdir(parents=True)
-    incident.write_bytes(b"---\ntitle: X\n---\n\n## 2026-11-20 14:10 UTC \xe2\x80\x94 Investigating\nCaf\xe9.\n")
+    heading = "## 2026-11-20 14:10 UTC — Investigating\n".encode()
+    incident.write_bytes(b"---\ntitle: X\n---\n\n" + heading + b"Caf\xe9.\n")  # Latin-1, not UTF-8
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", ".")
     git(tmp_path, "commit", "-qm", "open", author="Ada Lovelace")

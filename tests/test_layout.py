@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "statusgen"
-GROUND = frozenset({"statusgen", "errors", "clock", "timeparse", "themedirs", "locales"})
+GROUND = frozenset({"statusgen", "errors", "clock", "timeparse", "themedirs", "locales", "workers"})
 """Modules every wing may use: the package itself (its version), errors, time parsing, theme and
 catalogue folders."""
 ENTRY = frozenset({"build", "validate"})

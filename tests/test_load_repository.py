@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from example import NOW, copy_example
 
 from statusgen.errors import InputError, StatusgenError
-from statusgen.load import load_repository
+from statusgen.load import load_repository, repository
 from statusgen.model import ComponentStatus, IncidentStatus, MaintenanceFront
 
 MakeRepo = Callable[[str], Path]
@@ -270,3 +272,47 @@ def test_warnings_at_now(fixture_repo: MakeRepo) -> None:
     ]
     soon = load_repository(root, now=datetime(2026, 11, 20, 15, tzinfo=UTC))
     assert [w.line for w in soon.warnings] == [14]
+
+
+def _many_incidents(root: Path, count: int) -> None:
+    for n in range(count):
+        text = (
+            f"---\ntitle: Incident {n}\nimpact: minor\n"
+            "components: {payment-api-us: degraded_performance}\n---\n\n"
+            f"## 2026-11-{1 + n % 20:02} 1{n % 10}:00 UTC — Resolved\nFixed {n}.\n\n"
+            f"## 2026-11-{1 + n % 20:02} 0{n % 10}:00 UTC — Investigating\nLooking {n}.\n"
+        )
+        (root / f"incidents/2026/2026-11-{1 + n % 20:02}-x{n}.md").write_text(text)
+
+
+def test_a_load_split_across_two_processes_gives_what_one_process_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_example(tmp_path / "repo")
+    _many_incidents(root, 40)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(repository, "SPLIT_FROM", 10**6)
+    alone = load_repository(root, now=NOW)
+    monkeypatch.setattr(repository, "SPLIT_FROM", 2)
+    split = load_repository(root, now=NOW)
+    assert len(split.incidents) == len(alone.incidents) > 40
+    assert split == alone
+    # Zones come back as the very objects this process uses: pages keyed by their pickles stay found.
+    assert {u.at.tzinfo for i in split.incidents for u in i.updates} <= {
+        u.at.tzinfo for i in alone.incidents for u in i.updates
+    }
+
+
+def test_problems_found_by_the_other_process_are_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_example(tmp_path / "repo")
+    _many_incidents(root, 40)
+    last = sorted((root / "incidents").rglob("*.md"))[-1]
+    last.write_text(last.read_text().replace("impact: minor", "impact: huge"))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(repository, "SPLIT_FROM", 2)
+    with pytest.raises(InputError) as failure:
+        load_repository(root, now=NOW)
+    assert [p.path for p in failure.value.problems] == [last.relative_to(root).as_posix()]
+    assert "found 'huge'" in failure.value.problems[0].message

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 import subprocess
-import threading
+import tempfile
 from datetime import tzinfo
 from pathlib import Path
 
@@ -30,26 +29,27 @@ class History:
     """
 
     def __init__(self, root: Path) -> None:
-        self._text = ""
-        # A daemon: a build that fails meanwhile need not wait for git to finish.
-        self._reader = threading.Thread(target=self._read, args=(root,), daemon=True)
-        self._reader.start()
-
-    def _read(self, root: Path) -> None:
         command = ["git", "-C", str(root), "log", "--reverse", "--relative", "--no-renames", "--no-color"]
         command += ["--format=%x00%an", "--unified=0", "-p", "--", "incidents"]
-        # Replaced, not refused: a file once committed with bytes that are not UTF-8 has no update
-        # heading on those lines, and must not stop the build.
-        with contextlib.suppress(OSError, subprocess.CalledProcessError):
-            run = subprocess.run(command, capture_output=True, check=True, text=True, errors="replace")
-            self._text = run.stdout
+        # Into a file, not a pipe: git need not wait for this process to read, and no thread reads
+        # meanwhile (the loader forks).
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by take, once git is done)
+        try:
+            self._git: subprocess.Popen[bytes] | None = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.DEVNULL
+            )
+        except OSError:
+            self._git = None
 
     def take(self) -> str:
-        """The log, once git has written all of it (empty outside a git checkout), handed over: this
-        object keeps no reference to it."""
-        self._reader.join()
-        text, self._text = self._text, ""
-        return text
+        """The log, once git has written all of it; empty outside a git checkout."""
+        with self._log:
+            if self._git is None or self._git.wait() != 0:
+                return ""
+            self._log.seek(0)
+            # Replaced, not refused: a file once committed with bytes that are not UTF-8 has no update
+            # heading on those lines, and must not stop the build.
+            return self._log.read().decode(errors="replace")
 
 
 _INTERESTING = re.compile(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, tzinfo
 from functools import partial
@@ -24,8 +24,9 @@ from statusgen.load.statuslog import parse_status_log
 from statusgen.load.subscribers import load_subscribers
 from statusgen.load.templates import template_problems
 from statusgen.load.themes import theme_file_problems
-from statusgen.model import Audience, Catalogue, Repository, Site
+from statusgen.model import Audience, Catalogue, Incident, Repository, Site
 from statusgen.themedirs import available_themes
+from statusgen.workers import forked_pool
 
 CONFIG = "site-config"
 SITE = f"{CONFIG}/site.yaml"
@@ -135,18 +136,15 @@ def _parse(root: Path, problems: list[Problem], cache: LoadCache | None) -> Pars
         problems.append(Problem(AUDIENCES, 1, 1, f"no audience; add a file such as {AUDIENCES}/public.yaml"))
     audiences = {file_stem(p): _document(root, p, problems, cache, Audience, zone) for p in audience_paths}
     incident_paths = _files(root, INCIDENTS, ".md", problems, recursive=True)
-    incident_in_zone = partial(read_incident, zone=zone)
-    incidents = [
-        read_file(root, path, problems, incident_in_zone, cache=cache, token=("incident", zone))
-        or (None, None)
-        for path in incident_paths
-    ]
     log_paths = {file_stem(p): p for p in _files(root, STATUS_LOG, ".yaml", problems, recursive=False)}
     log_in_zone = partial(parse_status_log, context={"timezone": zone})
-    logs = {
-        component: read_file(root, path, problems, log_in_zone, cache=cache, token=("status-log", zone))
-        for component, path in log_paths.items()
-    }
+    with _shared_out(root, incident_paths, cache, zone) as (own_paths, read_apart):
+        incidents = [_incident(root, path, problems, cache, zone) for path in own_paths]
+        logs = {
+            component: read_file(root, path, problems, log_in_zone, cache=cache, token=("status-log", zone))
+            for component, path in log_paths.items()
+        }
+        incidents += read_apart(problems)
     return Parsed(
         site=site,
         catalogue=catalogue,
@@ -160,6 +158,51 @@ def _parse(root: Path, problems: list[Problem], cache: LoadCache | None) -> Pars
         status_logs={c: log for c, log in logs.items() if log is not None},
         status_log_paths=log_paths,
     )
+
+
+SPLIT_FROM = 500
+"""Incident files from which a load without a cache reads part of them in a forked process, on another
+core: with fewer, starting that process costs about as much as it saves."""
+APART_SHARE = 0.55
+"""The part the other process reads: a little more than half, as this one also reads the status logs
+and unpickles what the other read."""
+
+_Read = tuple[Raw | None, Located[Incident] | None]
+_ReadApart = Callable[[list[Problem]], list[_Read]]
+
+
+@contextmanager
+def _shared_out(
+    root: Path, paths: list[str], cache: LoadCache | None, zone: tzinfo
+) -> Iterator[tuple[list[str], _ReadApart]]:
+    """The incident files for this process to read, and what reads the others, in their order, adding
+    their problems: a forked process, which works meanwhile, or this one when it is not worth it."""
+    # The cache is this process's: whatever another process read would not reach it.
+    if cache is not None or len(paths) < SPLIT_FROM or (os.cpu_count() or 1) < 2:
+        yield paths, lambda problems: []
+        return
+    split = len(paths) - int(len(paths) * APART_SHARE)
+    # What the other process read comes back pickled from a process of this build (never from a file).
+    with forked_pool(1) as pool:
+        apart = pool.submit(_incidents_apart, root, paths[split:], zone)
+
+        def read_apart(problems: list[Problem]) -> list[_Read]:
+            read, found = apart.result()
+            problems += found
+            return read
+
+        yield paths[:split], read_apart
+
+
+def _incidents_apart(root: Path, paths: list[str], zone: tzinfo) -> tuple[list[_Read], list[Problem]]:
+    problems: list[Problem] = []
+    with _collector_paused():
+        return [_incident(root, path, problems, None, zone) for path in paths], problems
+
+
+def _incident(root: Path, path: str, problems: list[Problem], cache: LoadCache | None, zone: tzinfo) -> _Read:
+    parse = partial(read_incident, zone=zone)
+    return read_file(root, path, problems, parse, cache=cache, token=("incident", zone)) or (None, None)
 
 
 def _broken(read: Iterable[tuple[Raw | None, Located[Any] | None]]) -> tuple[Raw, ...]:
