@@ -116,37 +116,53 @@ def _build(
     real_now: datetime | None,
     feed_secrets: str | None,
 ) -> tuple[Repository, list[SiteReport]]:
-    from statusgen.load import load_repository
     from statusgen.load.authors import History, parse_log
     from statusgen.load.feedsecrets import feed_secrets as read_feed_secrets
     from statusgen.load.lookup import choose_audiences
     from statusgen.render.theme import check_themes
 
     history = History(root)
-    repo = load_repository(root, now=now, real_now=real_now)
-    secrets = read_feed_secrets(feed_secrets, repo.audiences)
-    chosen = choose_audiences(repo, audiences)
-    # The output folder is checked first: a refused one leaves nothing behind, not even compiled templates.
-    staging = begin(out, repo.root)
+    repo = _load_frozen(root, now, real_now)
     try:
-        check_themes(theme_dirs(repo.root), (repo.audiences[a].theme for a in chosen))
-        wants_authors = any(repo.audiences[a].internal_notes for a in chosen)
-        # Taken even when unused: that waits for git and closes its file.
-        log = history.take()
-        authors = parse_log(log, repo.site.tz) if wants_authors else {}
-        del log  # megabytes at thousands of incidents, held for nothing while the sites are staged
-        # The repository lives to the end of the build, so the cyclic collector need not walk its millions
-        # of objects again at every collection; in forked workers that walk would also copy their pages.
-        gc.freeze()
+        secrets = read_feed_secrets(feed_secrets, repo.audiences)
+        chosen = choose_audiences(repo, audiences)
+        # The output folder is checked first: a refused one leaves nothing behind, not even compiled
+        # templates.
+        staging = begin(out, repo.root)
         try:
+            check_themes(theme_dirs(repo.root), (repo.audiences[a].theme for a in chosen))
+            wants_authors = any(repo.audiences[a].internal_notes for a in chosen)
+            # Taken even when unused: that waits for git and closes its file.
+            log = history.take()
+            authors = parse_log(log, repo.site.tz) if wants_authors else {}
+            del log  # megabytes at thousands of incidents, held for nothing while the sites are staged
+            gc.freeze()  # the authors too, for the same reason as the repository
             reports = stage_sites(repo, chosen, now, authors, staging, secrets)
-        finally:
-            gc.unfreeze()
-        staging.commit(chosen)
-    except BaseException:
-        staging.discard()
-        raise
+            staging.commit(chosen)
+        except BaseException:
+            staging.discard()
+            raise
+    finally:
+        gc.unfreeze()
     return repo, reports
+
+
+def _load_frozen(root: Path, now: datetime, real_now: datetime | None) -> Repository:
+    """The repository, read with the cyclic collector off and then frozen out of its reach (until
+    ``gc.unfreeze()``). It lives to the end of the build and holds no reference cycles, so no
+    collection need walk its millions of objects: not the one that would start as soon as the
+    collector is on again, nor one in a forked worker, where that walk would also copy their pages."""
+    from statusgen.load import load_repository
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        repo = load_repository(root, now=now, real_now=real_now)
+        gc.freeze()
+        return repo
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def stage_sites(
