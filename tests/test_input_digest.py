@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import statusgen.clock
+from statusgen.write import buildcache
 from statusgen.write.buildcache import FileHashes, cache_folder, input_digest
 
 LATER_NS = 10_000_000_000
@@ -167,3 +168,23 @@ def test_a_file_name_that_is_not_utf8_is_digested_and_recorded(repo: Path) -> No
     assert len(recorded(repo)) == 4
     os.unlink(odd)  # noqa: PTH108
     assert digest(repo) != plain
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [1, 2, 3, 4, True, "ab" * 32],
+        [1, 2, 3, 4, 5.0, "ab" * 32],
+        [1, 2, 3, 4, 5, "AB" * 32],
+        [1, 2, 3, 4, 5, "ab " * 21 + "a"],
+        [1, 2, 3, 4, 5, "ab" * 31],
+        [1, 2, 3, 4, 5, "ab" * 32, 6],
+        (1, 2, 3, 4, 5, "ab" * 32),
+    ],
+)
+def test_only_a_recorded_hash_written_as_the_cache_writes_it_is_read(value: object) -> None:
+    assert buildcache._hash_entry(value) is None
+
+
+def test_a_recorded_hash_is_read_with_its_signature() -> None:
+    assert buildcache._hash_entry([1, 2, 3, 4, 5, "ab" * 32]) == ((1, 2, 3, 4, 5), b"\xab" * 32)

@@ -17,7 +17,7 @@ import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
 from statusgen.clock import settled
 from statusgen.write.atomic import write_text_atomic
@@ -187,8 +187,9 @@ class FileHashes:
         files = entry.get("files") if entry.get("version") == _HASHES_VERSION else None
         self._known: dict[str, tuple[Signature, bytes]] = {}
         for name, value in (files if isinstance(files, dict) else {}).items():
-            if _is_hash_entry(value):
-                self._known[name] = (tuple(value[:5]), bytes.fromhex(value[5]))
+            known = _hash_entry(value)
+            if known is not None:
+                self._known[name] = known
         self._used: dict[str, tuple[Signature, bytes]] = {}
 
     @classmethod
@@ -219,15 +220,24 @@ class FileHashes:
 
 
 _HASHES_VERSION = 1
-_HEX_DIGITS = frozenset("0123456789abcdef")
 
 
-def _is_hash_entry(value: object) -> TypeGuard[list[Any]]:
-    """Whether ``value`` is a signature's five whole numbers followed by a SHA-256 in hexadecimal."""
-    if not (isinstance(value, list) and len(value) == 6 and all(type(number) is int for number in value[:5])):
-        return False
-    hexdigest = value[5]
-    return isinstance(hexdigest, str) and len(hexdigest) == 64 and set(hexdigest) <= _HEX_DIGITS
+def _hash_entry(value: object) -> tuple[Signature, bytes] | None:
+    """The signature and hash of a recorded ``[mtime, ctime, size, inode, device, sha256 in hex]``;
+    None for anything else. Tens of thousands are read at every build, so each test is a cheap one."""
+    if type(value) is not list or len(value) != 6:
+        return None
+    mtime, ctime, size, inode, device, hexdigest = value
+    if not (type(mtime) is type(ctime) is type(size) is type(inode) is type(device) is int):
+        return None
+    if type(hexdigest) is not str or len(hexdigest) != 64:
+        return None
+    try:
+        content = bytes.fromhex(hexdigest)
+    except ValueError:
+        return None
+    # fromhex also takes spaces and capitals: only the digest's own writing stands for it.
+    return ((mtime, ctime, size, inode, device), content) if content.hex() == hexdigest else None
 
 
 def _signature(facts: os.stat_result) -> Signature:
