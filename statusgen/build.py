@@ -175,7 +175,8 @@ def stage_sites(
 ) -> list[SiteReport]:
     """Render every audience's site into ``staging``, one process per core, this one among them.
 
-    When one fails, the others still finish, so that nothing writes into ``staging`` once this returns.
+    When one fails, no other starts, and those already started finish, so that nothing writes into
+    ``staging`` once this returns.
     """
     secrets = feed_secrets or {}
     processes = min(len(audiences), os.cpu_count() or 1)

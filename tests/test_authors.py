@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import subprocess
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -99,3 +101,20 @@ def test_authors_reach_only_audiences_with_internal_notes(tmp_path: Path) -> Non
     shown = next(i for i in internal.incidents if i.id == incident.id)
     assert {u.author for u in shown.updates} == {"Ada Lovelace"}
     assert all(u.author is None for i in public.incidents for u in i.updates)
+
+
+def test_without_room_for_the_log_file_the_authors_are_still_read(tmp_path: Path, monkeypatch) -> None:
+    incident = tmp_path / "incidents" / "x.md"
+    incident.parent.mkdir(parents=True)
+    incident.write_text("---\ntitle: X\n---\n\n## 2026-11-20 14:10 UTC — Investigating\nLooking.\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "open", author="Ada Lovelace")
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", full)
+
+    anchor = update_anchor(datetime(2026, 11, 20, 14, 10, tzinfo=ZoneInfo("UTC")))
+    assert update_authors(tmp_path, BERLIN) == {("incidents/x.md", anchor): "Ada Lovelace"}

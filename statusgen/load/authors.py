@@ -7,6 +7,7 @@ import subprocess
 import tempfile
 from datetime import tzinfo
 from pathlib import Path
+from typing import IO
 
 from statusgen.load.frontmatter import UPDATE_HEADING
 from statusgen.model.incident import update_anchor
@@ -29,27 +30,40 @@ class History:
     """
 
     def __init__(self, root: Path) -> None:
-        command = ["git", "-C", str(root), "log", "--reverse", "--relative", "--no-renames", "--no-color"]
-        command += ["--format=%x00%an", "--unified=0", "-p", "--", "incidents"]
+        self._command = ["git", "-C", str(root), "log", "--reverse", "--relative", "--no-renames"]
+        self._command += ["--no-color", "--format=%x00%an", "--unified=0", "-p", "--", "incidents"]
+        self._started: tuple[IO[bytes], subprocess.Popen[bytes]] | None = None
         # Into a file, not a pipe: git need not wait for this process to read, and no thread reads
         # meanwhile (the loader forks).
-        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by take, once git is done)
+        log = None
         try:
-            self._git: subprocess.Popen[bytes] | None = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.DEVNULL
-            )
-        except OSError:
-            self._git = None
+            log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by take, once git is done)
+            quiet = subprocess.DEVNULL
+            git = subprocess.Popen(self._command, stdin=quiet, stdout=log, stderr=quiet)
+            self._started = (log, git)
+        except OSError:  # no room for the file, or no git: take() runs git itself, which says which
+            if log is not None:
+                log.close()
 
     def take(self) -> str:
         """The log, once git has written all of it; empty outside a git checkout."""
-        with self._log:
-            if self._git is None or self._git.wait() != 0:
+        if self._started is None:
+            try:
+                return _text(subprocess.run(self._command, capture_output=True, check=True).stdout)
+            except (OSError, subprocess.CalledProcessError):
                 return ""
-            self._log.seek(0)
-            # Replaced, not refused: a file once committed with bytes that are not UTF-8 has no update
-            # heading on those lines, and must not stop the build.
-            return self._log.read().decode(errors="replace")
+        log, git = self._started
+        with log:
+            if git.wait() != 0:
+                return ""
+            log.seek(0)
+            return _text(log.read())
+
+
+def _text(log: bytes) -> str:
+    # Replaced, not refused: a file once committed with bytes that are not UTF-8 has no update heading
+    # on those lines, and must not stop the build.
+    return log.decode(errors="replace")
 
 
 _INTERESTING = re.compile(
