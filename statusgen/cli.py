@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -825,4 +827,28 @@ def schema(out: Path) -> None:
 
 
 def main() -> None:
-    cli(prog_name="statusgen")
+    try:
+        cli(prog_name="statusgen")
+    except SystemExit as ending:
+        if ending.code is not None and not isinstance(ending.code, int):
+            raise  # a message for Python to print
+        _leave(ending.code or 0)
+
+
+def _leave(code: int) -> NoReturn:
+    """End the process once its exit handlers ran and its output is flushed, without freeing its
+    objects one by one: after a build at 10 000 incidents that teardown takes 0.3-0.45 s, and 0.15 s
+    after one at 100 incidents, while the kernel takes the whole memory back at once.
+
+    A thread still running (none of statusgen's, which all end with their command) gets the usual
+    ending, which waits for it.
+    """
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            code = code or 120  # what Python itself exits with when the output could not be written
+    os._exit(code)
