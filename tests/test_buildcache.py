@@ -107,3 +107,36 @@ def test_compiled_templates_are_reused_and_a_damaged_one_is_compiled_again(
         "intact entries are loaded, not rewritten"
     )
     assert all(p.read_bytes().startswith(b"j2\x80") for p in compiled[::2]), "damaged entries are rewritten"
+
+
+def test_a_build_that_takes_the_calendar_from_the_cache_does_not_import_icalendar(
+    built: tuple[Path, Path],
+) -> None:
+    root, out = built
+    incident = next(
+        p for p in sorted((root / "incidents").rglob("*.md")) if "type: maintenance" not in p.read_text()
+    )
+    incident.write_text(incident.read_text() + "\nOne more sentence.\n")
+    # A new process, whose modules at the end show what the build imported.
+    script = (
+        "import atexit, sys\n"
+        "from statusgen.cli import main\n"
+        "atexit.register(lambda: print('icalendar' in sys.modules))\n"
+        "sys.argv = ['statusgen', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+    command = [
+        sys.executable,
+        "-c",
+        script,
+        "build",
+        "--root",
+        str(root),
+        "--out",
+        str(out),
+        "--now",
+        NOW_TEXT,
+    ]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    assert done.stdout.splitlines()[-1] == "False"
+    assert (out / "public" / "maintenance.ics").is_file()

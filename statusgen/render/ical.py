@@ -6,9 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from icalendar import Calendar, Event, vDuration, vRecur
 
 from statusgen.compute.changes import CALENDAR_KEEPS as KEEP_PAST
 from statusgen.model import MaintenanceStatus, Series, UpdateStatus
@@ -18,6 +17,9 @@ from statusgen.render.ids import incident_url
 from statusgen.render.memo import Memo, memoized
 from statusgen.view.markup import html_to_text
 from statusgen.view.types import AudienceView, IncidentView
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 # How often subscribed clients should fetch the calendar again.
 _REFRESH = timedelta(hours=1)
@@ -60,6 +62,10 @@ def render_ical(view: AudienceView, memo: Memo | None = None) -> Mapping[str, by
 
 
 def _ics(site: _Calendar) -> dict[str, bytes]:
+    # Imported only here: most builds take the calendar from the page cache, and icalendar takes
+    # longer to import than most pages take to render.
+    from icalendar import Calendar, vDuration
+
     calendar = Calendar()
     calendar.add("prodid", "-//statusgen//maintenance calendar//EN")
     calendar.add("version", "2.0")
@@ -97,6 +103,8 @@ def _last_end(occurrences: list[IncidentView]) -> datetime | None:
 def _event(site: _Calendar, lang: Language, occurrences: list[IncidentView]) -> Event:
     """One VEVENT for a window, or for a whole series: its RRULE, with an EXDATE per cancelled
     occurrence; the text and link are those of the occurrence not yet over (else the last)."""
+    from icalendar import Event
+
     by_start = sorted(occurrences, key=lambda m: m.started)  # the view lists the newest first
     current = next((m for m in by_start if m.is_open), by_start[-1])
     series = current.series
@@ -121,6 +129,8 @@ def _event(site: _Calendar, lang: Language, occurrences: list[IncidentView]) -> 
 
 def _add_recurrence(event: Event, series: Series) -> None:
     """DTSTART and DTEND in the series' zone (so 02:00 stays 02:00 local), RRULE and EXDATE."""
+    from icalendar import vRecur
+
     event.add("dtstart", series.start)
     event.add("dtend", series.end)
     event.add("rrule", vRecur.from_ical(series.rule))
