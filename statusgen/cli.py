@@ -840,8 +840,8 @@ def _leave(code: int) -> NoReturn:
     objects one by one: after a build at 10 000 incidents that teardown takes 0.3-0.45 s, and 0.15 s
     after one at 100 incidents, while the kernel takes the whole memory back at once.
 
-    A thread still running (none of statusgen's, which all end with their command) gets the usual
-    ending, which waits for it.
+    While another thread runs (``serve``'s, when it is stopped), the process ends the usual way, which
+    waits for the threads that are not daemons.
     """
     if threading.active_count() > 1:
         sys.exit(code)

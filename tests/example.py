@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +22,25 @@ def copy_example(target: Path) -> Path:
     for folder in ("site-config", "incidents", "status-log", "subscribers"):
         shutil.copytree(EXAMPLE_ROOT / folder, target / folder)
     return target
+
+
+def run_entry(*args: str, at_exit: str) -> subprocess.CompletedProcess[str]:
+    """``statusgen *args`` in a new process, started as its entry point is, with an exit handler (as a
+    library could register) that prints the Python expression ``at_exit`` into stdout.
+
+    Stdout is a pipe and block-buffered (``PYTHONUNBUFFERED`` is dropped): that line arrives only if
+    the process flushed its output after its exit handlers ran.
+    """
+    script = (
+        "import atexit, sys\n"
+        "from statusgen.cli import main\n"
+        f"atexit.register(lambda: print({at_exit}))\n"
+        "sys.argv = ['statusgen', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    command = [sys.executable, "-c", script, *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, env=buffered)
 
 
 def build_tree(root: Path, out: Path, audiences: tuple[str, ...] = ()) -> dict[str, dict[str, bytes]]:

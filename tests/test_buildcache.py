@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from example import NOW, copy_example, files_of
+from example import NOW, copy_example, files_of, run_entry
 
 from statusgen.build import build
 from statusgen.write.buildcache import BuildRecord, cache_folder
@@ -118,17 +118,7 @@ def test_a_build_that_takes_the_calendar_from_the_cache_does_not_import_icalenda
     )
     incident.write_text(incident.read_text() + "\nOne more sentence.\n")
     # A new process, whose modules at the end show what the build imported.
-    script = (
-        "import atexit, sys\n"
-        "from statusgen.cli import main\n"
-        "atexit.register(lambda: print('icalendar' in sys.modules))\n"
-        "sys.argv = ['statusgen', *sys.argv[1:]]\n"
-        "main()\n"
-    )
-    command = [
-        sys.executable,
-        "-c",
-        script,
+    done = run_entry(
         "build",
         "--root",
         str(root),
@@ -136,7 +126,8 @@ def test_a_build_that_takes_the_calendar_from_the_cache_does_not_import_icalenda
         str(out),
         "--now",
         NOW_TEXT,
-    ]
-    done = subprocess.run(command, check=True, capture_output=True, text=True)
+        at_exit="'icalendar' in sys.modules",
+    )
+    assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "False"
     assert (out / "public" / "maintenance.ics").is_file()

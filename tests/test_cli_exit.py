@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-from example import NOW, copy_example
+from example import NOW, copy_example, run_entry
 
 from statusgen import __version__
 
 NOW_TEXT = NOW.strftime("%Y-%m-%d %H:%M UTC")
 
-# Runs the command line as its entry point does, with an exit handler a library could have registered.
-# It prints into stdout, a pipe here, so block-buffered: the line is lost unless flushed before the end.
-ENTRY = """
-import atexit, sys
-from statusgen.cli import main
-atexit.register(lambda: print("exit handler ran"))
-sys.argv = ["statusgen", *sys.argv[1:]]
-main()
-"""
-
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
-    command = [sys.executable, "-c", ENTRY, *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, env=buffered)
+    return run_entry(*args, at_exit="'exit handler ran'")
 
 
 def test_a_build_ends_with_its_whole_report_written_and_exit_handlers_run(tmp_path: Path) -> None:
